@@ -1,0 +1,23 @@
+export type { BackoffOptions } from './backoff.js';
+export { backoffDelayMs, backoffScheduleMs, defaultBackoff } from './backoff.js';
+export type { Clock, TimerHandle } from './clock.js';
+export { realClock } from './clock.js';
+export type { SessionErrorInfo, SessionErrorType } from './errors.js';
+export { SessionError, SessionOptionsError } from './errors.js';
+export type { NetworkSource } from './network.js';
+export { browserNetwork, manualNetwork } from './network.js';
+export type { SessionOptions, WhenOnline } from './options.js';
+export type { ReadonlyStore, Session, SessionEventName, SessionEvents } from './session.js';
+export { createSession, maxMessageBytes } from './session.js';
+export type { ConnectionStatus, SessionState } from './state.js';
+export { initialState } from './state.js';
+export type { TokenClaims, TokenStatus } from './token.js';
+export { decodeToken } from './token.js';
+export type {
+  ConnectedInfo,
+  DisconnectReason,
+  OutgoingMessage,
+  ServerEvent,
+  Transport,
+  TransportHost,
+} from './transport/types.js';

@@ -1,0 +1,149 @@
+/** createSession options (design §2.3): defaults, and validation that names the bad option. */
+import type { BackoffOptions } from './backoff.js';
+import { defaultBackoff } from './backoff.js';
+import type { Clock } from './clock.js';
+import { realClock } from './clock.js';
+import { SessionOptionsError } from './errors.js';
+import type { NetworkSource } from './network.js';
+import { browserNetwork } from './network.js';
+import type { Transport } from './transport/types.js';
+
+export type WhenOnline = 'retry' | 'connect' | 'ignore';
+
+export interface SessionOptions {
+  transport: Transport;
+  /** Initial token; `login()` may also take one. */
+  token?: string;
+  /** Enables login without a token, proactive refresh and automatic TOKEN_EXPIRED recovery. */
+  fetchToken?: () => Promise<string>;
+  reconnect?: Partial<BackoffOptions>;
+  resumeWindowMs?: number;
+  tokenRefreshLeadMs?: number;
+  tokenExpiringMs?: number;
+  whenOnline?: WhenOnline;
+  outbox?: { max?: number };
+  clock?: Clock;
+  network?: NetworkSource;
+  /** Random source in [0, 1) for jitter; a seam for deterministic tests. */
+  random?: () => number;
+}
+
+export interface ResolvedOptions {
+  transport: Transport;
+  token: string | undefined;
+  fetchToken: (() => Promise<string>) | undefined;
+  reconnect: Readonly<BackoffOptions>;
+  resumeWindowMs: number;
+  tokenRefreshLeadMs: number;
+  tokenExpiringMs: number;
+  whenOnline: WhenOnline;
+  outboxMax: number;
+  clock: Clock;
+  network: NetworkSource;
+  random: () => number;
+}
+
+function nonNegative(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new SessionOptionsError(option, `expected a finite number >= 0, got ${String(value)}.`);
+  }
+  return value;
+}
+
+function integerAtLeast(option: string, value: unknown, min: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new SessionOptionsError(option, `expected an integer >= ${min}, got ${String(value)}.`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) {
+    throw new SessionOptionsError(
+      option,
+      `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${String(value)}.`,
+    );
+  }
+  return value as T;
+}
+
+function functionOrUndefined<F>(option: string, value: unknown): F | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new SessionOptionsError(option, `expected a function, got ${typeof value}.`);
+  }
+  return value as F | undefined;
+}
+
+export function resolveReconnect(reconnect: Partial<BackoffOptions> | undefined): BackoffOptions {
+  if (reconnect !== undefined && (typeof reconnect !== 'object' || reconnect === null)) {
+    throw new SessionOptionsError('reconnect', 'expected an object.');
+  }
+  const r = reconnect ?? {};
+  const initialDelayMs = nonNegative('reconnect.initialDelayMs', r.initialDelayMs, defaultBackoff.initialDelayMs);
+  const maxDelayMs = nonNegative(
+    'reconnect.maxDelayMs',
+    r.maxDelayMs,
+    Math.max(defaultBackoff.maxDelayMs, initialDelayMs),
+  );
+  if (maxDelayMs < initialDelayMs) {
+    throw new SessionOptionsError('reconnect.maxDelayMs', `must be >= reconnect.initialDelayMs (${initialDelayMs}).`);
+  }
+  const factor = r.factor === undefined ? defaultBackoff.factor : r.factor;
+  if (typeof factor !== 'number' || !Number.isFinite(factor) || factor < 1) {
+    throw new SessionOptionsError('reconnect.factor', `expected a finite number >= 1, got ${String(factor)}.`);
+  }
+  const jitter = nonNegative('reconnect.jitter', r.jitter, defaultBackoff.jitter);
+  if (jitter > 1) throw new SessionOptionsError('reconnect.jitter', `expected a fraction in 0..1, got ${jitter}.`);
+  return {
+    maxRetries: integerAtLeast('reconnect.maxRetries', r.maxRetries, 0, defaultBackoff.maxRetries),
+    initialDelayMs,
+    factor,
+    maxDelayMs,
+    jitter,
+  };
+}
+
+export function resolveOptions(options: SessionOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new SessionOptionsError('options', 'createSession needs an options object with a `transport`.');
+  }
+  const { transport } = options;
+  if (!transport || typeof transport !== 'object' || typeof transport.attach !== 'function') {
+    throw new SessionOptionsError(
+      'transport',
+      'required: pass webSocketTransport(url), simulatedTransport(), or an SDK adapter.',
+    );
+  }
+  if (options.token !== undefined && typeof options.token !== 'string') {
+    throw new SessionOptionsError('token', 'expected a JWT string.');
+  }
+  const clock = options.clock ?? realClock;
+  if (
+    typeof clock.now !== 'function' ||
+    typeof clock.setTimeout !== 'function' ||
+    typeof clock.clearTimeout !== 'function'
+  ) {
+    throw new SessionOptionsError('clock', 'expected { now, setTimeout, clearTimeout }.');
+  }
+  const network = options.network ?? browserNetwork;
+  if (typeof network.isOnline !== 'function' || typeof network.subscribe !== 'function') {
+    throw new SessionOptionsError('network', 'expected { isOnline, subscribe }.');
+  }
+  return {
+    transport,
+    token: options.token,
+    fetchToken: functionOrUndefined('fetchToken', options.fetchToken),
+    reconnect: Object.freeze(resolveReconnect(options.reconnect)),
+    resumeWindowMs: nonNegative('resumeWindowMs', options.resumeWindowMs, 300_000),
+    tokenRefreshLeadMs: nonNegative('tokenRefreshLeadMs', options.tokenRefreshLeadMs, 60_000),
+    tokenExpiringMs: nonNegative('tokenExpiringMs', options.tokenExpiringMs, 120_000),
+    whenOnline: oneOf('whenOnline', options.whenOnline, ['retry', 'connect', 'ignore'] as const, 'retry'),
+    outboxMax: integerAtLeast('outbox.max', options.outbox?.max, 0, 100),
+    clock,
+    network,
+    random: functionOrUndefined<() => number>('random', options.random) ?? Math.random,
+  };
+}

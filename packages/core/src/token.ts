@@ -1,0 +1,70 @@
+/**
+ * Token timing. The engine only *decodes* the JWT (never verifies: that is the server's job) to
+ * learn `exp`, so it can warn before expiry, refresh proactively and avoid retrying with a dead token.
+ */
+import { SessionError } from './errors.js';
+
+export type TokenStatus = 'none' | 'valid' | 'expiring' | 'refreshing' | 'expired';
+
+export interface TokenClaims {
+  /** Seconds since the epoch, as in the JWT. */
+  exp?: number;
+  iat?: number;
+  sub?: string;
+}
+
+function base64UrlDecode(segment: string): string {
+  const b64 = segment.replace(/-/g, '+').replace(/_/g, '/');
+  const padded = b64 + '='.repeat((4 - (b64.length % 4)) % 4);
+  // atob exists in browsers and Node >= 16; decodeURIComponent handles UTF-8 claims.
+  const binary = atob(padded);
+  let percent = '';
+  for (let i = 0; i < binary.length; i++) percent += `%${binary.charCodeAt(i).toString(16).padStart(2, '0')}`;
+  return decodeURIComponent(percent);
+}
+
+/** Decode (not verify) a compact JWT. Throws `error:client:token_invalid` for anything else. */
+export function decodeToken(token: unknown): TokenClaims {
+  if (typeof token !== 'string' || token.length === 0) {
+    throw new SessionError('error:client:token_invalid', 'Token must be a non-empty string (a JWT).');
+  }
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[1]) {
+    throw new SessionError('error:client:token_invalid', 'Token is not a JWT (expected three dot-separated parts).');
+  }
+  let claims: unknown;
+  try {
+    claims = JSON.parse(base64UrlDecode(parts[1]));
+  } catch (cause) {
+    throw new SessionError('error:client:token_invalid', 'Token payload is not base64url-encoded JSON.', cause);
+  }
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+    throw new SessionError('error:client:token_invalid', 'Token payload is not a JSON object.');
+  }
+  const { exp, iat, sub } = claims as Record<string, unknown>;
+  if (exp !== undefined && (typeof exp !== 'number' || !Number.isFinite(exp))) {
+    throw new SessionError('error:client:token_invalid', 'Token `exp` claim is not a number.');
+  }
+  return {
+    ...(typeof exp === 'number' ? { exp } : {}),
+    ...(typeof iat === 'number' ? { iat } : {}),
+    ...(typeof sub === 'string' ? { sub } : {}),
+  };
+}
+
+/** Token status at `nowMs` for a token expiring at `expiresAtMs` (null: unknown expiry). */
+export function tokenStatusAt(nowMs: number, expiresAtMs: number | null, expiringMs: number): TokenStatus {
+  if (expiresAtMs === null) return 'valid';
+  if (nowMs >= expiresAtMs) return 'expired';
+  if (nowMs >= expiresAtMs - expiringMs) return 'expiring';
+  return 'valid';
+}
+
+/**
+ * When to refresh proactively: `leadMs` before expiry, but never earlier than half-way through
+ * the token's life, so a 60 s token with a 60 s lead is not refreshed the moment it arrives.
+ */
+export function refreshAtMs(receivedAtMs: number, expiresAtMs: number, leadMs: number): number {
+  const lifetimeMs = Math.max(0, expiresAtMs - receivedAtMs);
+  return expiresAtMs - Math.min(leadMs, lifetimeMs / 2);
+}

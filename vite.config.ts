@@ -1,0 +1,30 @@
+/// <reference types="vitest/config" />
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// Tests and the playground run against the sources, not dist, so no build step sits in between.
+export const alias = [
+  { find: /^@nexmo-session\/core\/testing$/, replacement: src('./packages/core/src/testing.ts') },
+  { find: /^@nexmo-session\/core$/, replacement: src('./packages/core/src/index.ts') },
+  { find: /^@nexmo-session\/react$/, replacement: src('./packages/react/src/index.ts') },
+  { find: /^@nexmo-session\/server$/, replacement: src('./packages/server/src/index.ts') },
+];
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: 'core',
+          root: src('./packages/core'),
+          environment: 'node',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+        },
+      },
+    ],
+  },
+});
