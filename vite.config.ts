@@ -25,6 +25,16 @@ export default defineConfig({
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          name: 'server',
+          root: src('./packages/server'),
+          environment: 'node',
+          include: ['test/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
     ],
   },
 });

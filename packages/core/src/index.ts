@@ -21,3 +21,9 @@ export type {
   Transport,
   TransportHost,
 } from './transport/types.js';
+export type {
+  WebSocketConstructor,
+  WebSocketLike,
+  WebSocketTransportOptions,
+} from './transport/websocket/websocket-transport.js';
+export { webSocketTransport } from './transport/websocket/websocket-transport.js';

@@ -1,0 +1,189 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionServer } from '../src/server.js';
+import { client, key, mint, rawClient, startServer, token, until } from './helpers.js';
+
+let srv: SessionServer;
+let healthy: ReturnType<typeof client>;
+let healthySessionId: string;
+
+beforeAll(async () => {
+  ({ server: srv } = await startServer({
+    loginTimeoutMs: 300,
+    frameRate: { burst: 50, perSecond: 20 },
+    loginRate: { burst: 100, perSecond: 50 },
+  }));
+  healthy = client(srv.url);
+  await healthy.session.login(await token('bystander'));
+  healthySessionId = healthy.session.getState().sessionId as string;
+});
+
+afterAll(async () => {
+  // Every hostile connection above left the bystander alone: same session, still talking.
+  expect(healthy.session.getState()).toMatchObject({ status: 'connected', sessionId: healthySessionId });
+  await healthy.session.send('still here');
+  expect(healthy.trace()).toEqual([]);
+  healthy.session.destroy();
+  await srv.close();
+});
+
+async function loggedInRaw(sub = 'mallory') {
+  const c = rawClient(srv.url);
+  await c.opened;
+  c.send({ type: 'session:login', token: await token(sub) });
+  await until(() => c.frames.some((f) => f.type === 'session:success'), 2000, 'login');
+  return c;
+}
+
+const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+describe('hostile input gets its documented code and touches no other session', () => {
+  it('non-JSON → session:error + 4400', async () => {
+    const c = rawClient(srv.url);
+    await c.opened;
+    c.send('this is not json');
+    expect((await c.waitClose()).code).toBe(4400);
+    expect(c.frames[0]).toMatchObject({ type: 'session:error', code: 4400 });
+  });
+
+  it('unknown frame type after login → 4400', async () => {
+    const c = await loggedInRaw();
+    c.send({ type: 'launch:missiles' });
+    expect((await c.waitClose()).code).toBe(4400);
+  });
+
+  it('frames before login → 4400', async () => {
+    const c = rawClient(srv.url);
+    await c.opened;
+    c.send({ type: 'message', mid: 'm1', body: 'hi' });
+    expect((await c.waitClose()).code).toBe(4400);
+  });
+
+  it('a 1 MiB frame → 1009', async () => {
+    const c = await loggedInRaw();
+    c.send({ type: 'message', mid: 'big', body: 'x'.repeat(1024 * 1024) });
+    expect((await c.waitClose()).code).toBe(1009);
+  });
+
+  it('no login within the limit → 4408', async () => {
+    const c = rawClient(srv.url);
+    await c.opened;
+    expect((await c.waitClose()).code).toBe(4408);
+  });
+
+  it.each([
+    [
+      'alg: none',
+      async () =>
+        `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'eve', exp: Math.floor(Date.now() / 1000) + 60 })}.`,
+      4401,
+    ],
+    [
+      'a wrong key',
+      async () =>
+        new SignJWT({ sub: 'eve' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setExpirationTime('1h')
+          .sign(new TextEncoder().encode('some-other-secret-0123456789')),
+      4401,
+    ],
+    ['an expired token', async () => mint({ sub: 'eve', ttlSeconds: -60 }), 4001],
+    ['nbf in the future', async () => mint({ sub: 'eve', nbf: Math.floor(Date.now() / 1000) + 60 }), 4401],
+    ['no sub', async () => mint({}), 4401],
+    ['garbage', async () => 'not.a.jwt', 4401],
+    [
+      'RS256 signed with a key we do not trust',
+      async () => {
+        const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+        return new SignJWT({ sub: 'eve' })
+          .setProtectedHeader({ alg: 'RS256' })
+          .setExpirationTime('1h')
+          .sign(privateKey);
+      },
+      4401,
+    ],
+  ])('login with %s → %i', async (_, make, code) => {
+    const c = rawClient(srv.url);
+    await c.opened;
+    c.send({ type: 'session:login', token: await make() });
+    expect((await c.waitClose()).code).toBe(code);
+    expect(c.frames.some((f) => f.type === 'session:success')).toBe(false);
+  });
+
+  it("another user's sessionId is answered exactly like an unknown one", async () => {
+    const c = rawClient(srv.url);
+    await c.opened;
+    c.send({ type: 'session:login', token: await token('mallory'), sessionId: healthySessionId, lastSeq: 0 });
+    await until(() => c.frames.length > 0, 2000, 'answer');
+    const unknown = rawClient(srv.url);
+    await unknown.opened;
+    unknown.send({ type: 'session:login', token: await token('mallory'), sessionId: 'ses-does-not-exist' });
+    await until(() => unknown.frames.length > 0, 2000, 'answer');
+    const shape = (f: Record<string, unknown>) => ({
+      ...f,
+      sessionId: typeof f.sessionId,
+      serverTime: typeof f.serverTime,
+      tokenExpiresAt: typeof f.tokenExpiresAt,
+    });
+    expect(c.frames[0]).toMatchObject({ type: 'session:success', resumed: false, userId: 'mallory' });
+    expect(c.frames[0]?.sessionId).not.toBe(healthySessionId);
+    expect(shape(c.frames[0] as Record<string, unknown>)).toEqual(shape(unknown.frames[0] as Record<string, unknown>));
+    c.ws.close();
+    unknown.ws.close();
+  });
+
+  it('a frame flood → 4429', async () => {
+    const c = await loggedInRaw();
+    for (let i = 0; i < 500 && c.closed() === null; i++) c.send({ type: 'ping', t: i });
+    expect((await c.waitClose()).code).toBe(4429);
+  });
+
+  it('malformed fields (mid too long, negative ack) → 4400', async () => {
+    const c = await loggedInRaw();
+    c.send({ type: 'message', mid: 'x'.repeat(500), body: 1 });
+    expect((await c.waitClose()).code).toBe(4400);
+    const d = await loggedInRaw();
+    d.send({ type: 'ack', seq: -1 });
+    expect((await d.waitClose()).code).toBe(4400);
+  });
+
+  it('update_token with another user’s token is refused without ending the session', async () => {
+    const c = await loggedInRaw('mallory');
+    c.send({ type: 'session:update_token', rid: 'r1', token: await token('bystander') });
+    await until(() => c.frames.some((f) => f.rid === 'r1'), 2000, 'answer');
+    expect(c.frames.find((f) => f.rid === 'r1')).toMatchObject({ type: 'session:error', code: 4401 });
+    expect(c.closed()).toBeNull();
+    c.ws.close();
+  });
+
+  it('login attempts per address are limited', async () => {
+    const { server: tight } = await startServer({ loginRate: { burst: 3, perSecond: 0.001 } });
+    const codes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = rawClient(tight.url);
+      await c.opened;
+      c.send({ type: 'session:login', token: 'bad' });
+      codes.push((await c.waitClose()).code);
+    }
+    await tight.close();
+    expect(codes).toEqual([4401, 4401, 4401, 4429, 4429]);
+  });
+});
+
+describe('dev routes exist only with --dev', () => {
+  it('are 404 without dev mode and mint verifiable tokens with it', async () => {
+    const plain = await fetch(`http://127.0.0.1:${srv.port}/dev/token?sub=alice`);
+    expect(plain.status).toBe(404);
+    const { server: dev } = await startServer({ dev: true });
+    const res = await fetch(`http://127.0.0.1:${dev.port}/dev/token?sub=alice&ttl=60`);
+    const { token: minted } = (await res.json()) as { token: string };
+    const c = client(dev.url);
+    await c.session.login(minted);
+    expect(c.session.getState().userId).toBe('alice');
+    expect((await fetch(`http://127.0.0.1:${dev.port}/dev/token?sub=alice&ttl=0`)).status).toBe(400);
+    c.session.destroy();
+    await dev.close();
+    expect(key.length).toBeGreaterThan(16);
+  });
+});
