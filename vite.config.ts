@@ -35,6 +35,27 @@ export default defineConfig({
           testTimeout: 30_000,
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          name: 'react',
+          root: src('./packages/react'),
+          environment: 'jsdom',
+          include: ['src/**/*.test.tsx', 'test/**/*.test.tsx'],
+          exclude: ['**/*.ssr.test.tsx'],
+          setupFiles: ['./test/setup.ts'],
+          testTimeout: 15_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'react-ssr',
+          root: src('./packages/react'),
+          environment: 'node',
+          include: ['test/**/*.ssr.test.tsx'],
+        },
+      },
     ],
   },
 });

@@ -7,6 +7,7 @@
  */
 import type { StoreApi } from 'zustand/vanilla';
 import { createStore } from 'zustand/vanilla';
+import type { Clock } from './clock.js';
 import { Timers } from './clock.js';
 import { Emitter } from './emitter.js';
 import { SessionError, toErrorInfo } from './errors.js';
@@ -60,6 +61,10 @@ export interface Session {
   /** Release everything without events. The session cannot be used afterwards. */
   destroy(): void;
   readonly destroyed: boolean;
+  /** The session's clock: UIs count down on it, so stories and tests control time in one place. */
+  readonly clock: Clock;
+  /** True when options.fetchToken is set: `refreshToken()` can get a new token by itself. */
+  readonly canRefreshToken: boolean;
   /** Counts for leak tests: pending engine timers and registered listeners. */
   readonly debug: { pendingTimers(): number; listenerCount(): number };
 }
@@ -246,6 +251,7 @@ export function createSession(options: SessionOptions): Session {
     const result = await transport.updateToken(next);
     if (destroyed || state().status === 'idle') return;
     adoptToken(next, result.tokenExpiresAt ?? expMs);
+    if (state().error?.type === 'error:client:token_refresh_failed') dispatch({ type: 'ERROR', error: null });
     emitter.emit('token:refreshed', { expiresAt: localExpiry() });
   }
 
@@ -551,6 +557,8 @@ export function createSession(options: SessionOptions): Session {
     get destroyed() {
       return destroyed;
     },
+    clock,
+    canRefreshToken: opts.fetchToken !== undefined,
     debug: {
       pendingTimers: () => timers.size,
       listenerCount: () => emitter.listenerCount(),

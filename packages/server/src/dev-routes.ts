@@ -2,6 +2,8 @@
  * Dev-only HTTP routes (mounted only with `--dev`): mint tokens with the dev secret and inject
  * faults for the playground and tests. Tokens are returned in the response body, never in a URL.
  */
+
+import { createSecretKey } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SignJWT } from 'jose';
 import type { KeyOptions } from './keys.js';
@@ -36,7 +38,7 @@ export async function handleDevRoute(req: IncomingMessage, res: ServerResponse, 
       jwt = jwt.setExpirationTime(Math.floor(Date.now() / 1000) + ttl);
       if (ctx.issuer) jwt = jwt.setIssuer(ctx.issuer);
       if (ctx.audience) jwt = jwt.setAudience(ctx.audience);
-      const token = await jwt.sign(new TextEncoder().encode(ctx.keys.secret));
+      const token = await jwt.sign(createSecretKey(Buffer.from(ctx.keys.secret, 'utf8')));
       return json(res, 200, { token, sub, expiresAt: (Math.floor(Date.now() / 1000) + ttl) * 1000 });
     }
     case 'POST /dev/drop':

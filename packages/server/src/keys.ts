@@ -3,6 +3,8 @@
  * (PEM), or a local JWKS file. Algorithms are pinned per key kind, which refuses `alg: none` and
  * HS/RS confusion (an HS256 token signed with the public key as its secret).
  */
+
+import { createSecretKey } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { createLocalJWKSet, errors, importSPKI, jwtVerify } from 'jose';
 
@@ -51,7 +53,8 @@ export async function createVerifier(keys: KeyOptions, options: VerifyOptions = 
     if (typeof keys.secret !== 'string' || keys.secret.length < 16) {
       throw new TypeError('Invalid option `secret`: use at least 16 characters.');
     }
-    key = new TextEncoder().encode(keys.secret);
+    // A KeyObject, not bytes: jose checks Uint8Array by realm, which fails under jsdom-style globals.
+    key = createSecretKey(Buffer.from(keys.secret, 'utf8'));
     algorithms = ['HS256'];
   } else if ('publicKey' in keys) {
     const algorithm = keys.algorithm ?? detectAlgorithm(keys.publicKey);

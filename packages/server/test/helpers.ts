@@ -1,4 +1,5 @@
 /** Real server, real JWTs, real sockets on 127.0.0.1 — shared by the integration suites. */
+import { createSecretKey } from 'node:crypto';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { manualNetwork } from '../../core/src/network.js';
@@ -14,7 +15,7 @@ import type { SessionServerOptions } from '../src/server.js';
 import { createSessionServer } from '../src/server.js';
 
 export const secret = 'integration-test-secret-0123456789';
-export const key = new TextEncoder().encode(secret);
+export const key = createSecretKey(Buffer.from(secret, 'utf8'));
 
 export async function mint(
   claims: { sub?: string; ttlSeconds?: number; nbf?: number; iss?: string; aud?: string } = {},

@@ -103,10 +103,11 @@ describe('hostile input gets its documented code and touches no other session', 
       },
       4401,
     ],
-  ])('login with %s → %i', async (_, make, code) => {
+  ])('login with %s', async (_, make, code) => {
+    const bad = await make(); // before connecting: RSA key generation can outlast the login limit
     const c = rawClient(srv.url);
     await c.opened;
-    c.send({ type: 'session:login', token: await make() });
+    c.send({ type: 'session:login', token: bad });
     expect((await c.waitClose()).code).toBe(code);
     expect(c.frames.some((f) => f.type === 'session:success')).toBe(false);
   });
@@ -184,6 +185,6 @@ describe('dev routes exist only with --dev', () => {
     expect((await fetch(`http://127.0.0.1:${dev.port}/dev/token?sub=alice&ttl=0`)).status).toBe(400);
     c.session.destroy();
     await dev.close();
-    expect(key.length).toBeGreaterThan(16);
+    expect(key.symmetricKeySize).toBeGreaterThan(16);
   });
 });

@@ -7,6 +7,11 @@ import type { Clock } from '../clock.js';
 export interface ManualClock extends Clock {
   /** Move time forward, running every timer that falls due, in order. */
   advance(ms: number): void;
+  /**
+   * Like advance, but lets promise callbacks settle after each timer (and before the first), so
+   * work a timer starts asynchronously (a simulated reply, a token fetch) lands at its own time.
+   */
+  advanceAsync(ms: number): Promise<void>;
   readonly pending: number;
 }
 
@@ -14,6 +19,20 @@ export function manualClock(startMs = 0): ManualClock {
   let now = startMs;
   let nextId = 1;
   const timers = new Map<number, { at: number; fn: () => void }>();
+  const nextDue = (target: number) => {
+    let dueId: number | null = null;
+    let due: { at: number; fn: () => void } | null = null;
+    for (const [id, t] of timers) {
+      if (t.at <= target && (due === null || t.at < due.at || (t.at === due.at && id < (dueId as number)))) {
+        dueId = id;
+        due = t;
+      }
+    }
+    return due === null || dueId === null ? null : { id: dueId, ...due };
+  };
+  const settle = async () => {
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  };
   return {
     now: () => now,
     setTimeout(fn, ms) {
@@ -26,19 +45,21 @@ export function manualClock(startMs = 0): ManualClock {
     },
     advance(ms) {
       const target = now + ms;
-      for (;;) {
-        let dueId: number | null = null;
-        let due: { at: number; fn: () => void } | null = null;
-        for (const [id, t] of timers) {
-          if (t.at <= target && (due === null || t.at < due.at)) {
-            dueId = id;
-            due = t;
-          }
-        }
-        if (due === null || dueId === null) break;
-        timers.delete(dueId);
+      for (let due = nextDue(target); due; due = nextDue(target)) {
+        timers.delete(due.id);
         now = due.at;
         due.fn();
+      }
+      now = target;
+    },
+    async advanceAsync(ms) {
+      const target = now + ms;
+      await settle();
+      for (let due = nextDue(target); due; due = nextDue(target)) {
+        timers.delete(due.id);
+        now = due.at;
+        due.fn();
+        await settle();
       }
       now = target;
     },

@@ -1,0 +1,213 @@
+/**
+ * Shows the connection lifecycle: hidden while connected; reconnecting (after `showAfterMs`, so
+ * blips do not flash) with the attempt, a countdown and "Retry now"; failure with "Reconnect" and
+ * the time left in the resume window; offline; session lost; a short "reconnected" confirmation.
+ *
+ * Accessibility: a polite live region stays mounted for progress; failures use role="alert";
+ * countdowns sit outside both, so their ticks are never announced.
+ */
+import type { SessionState } from '@nexmo-session/core';
+import type { MouseEvent, ReactNode } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useSessionInstance } from '../../context.js';
+import { useSessionEvent } from '../../hooks/session-hooks.js';
+import { formatSeconds } from '../../hooks/use-countdown.js';
+import { shallowEqual, useStoreSelector } from '../../hooks/use-store-selector.js';
+import type { BannerMessages } from '../../messages.js';
+import { defaultBannerMessages } from '../../messages.js';
+import { composeHandler } from '../compose.js';
+import { Countdown } from '../countdown.js';
+
+export type BannerState =
+  | 'hidden'
+  | 'reconnecting'
+  | 'failed'
+  | 'offline'
+  | 'reconnected'
+  | 'session-lost'
+  | 'login-failed';
+
+export interface BannerView {
+  state: BannerState;
+  /** The attempt running now or about to run (1-based), while reconnecting. */
+  attempt: number;
+  maxRetries: number;
+  nextRetryAt: number | null;
+  sessionExpiresAt: number | null;
+  retryNow: () => void;
+  reconnect: () => void;
+  dismiss: () => void;
+}
+
+export interface ConnectionBannerProps {
+  /** Delay before showing "reconnecting", so short blips do not flash. Default 1000. */
+  showAfterMs?: number;
+  /** How long the "reconnected" confirmation stays. Default 3000. */
+  reconnectedMs?: number;
+  messages?: Partial<BannerMessages>;
+  className?: string;
+  onRetryNow?: (event: MouseEvent<HTMLButtonElement>) => void;
+  onReconnect?: (event: MouseEvent<HTMLButtonElement>) => void;
+  /** Full control over the visible part; the live region stays ours. */
+  children?: (view: BannerView) => ReactNode;
+}
+
+const select = (s: SessionState) => ({
+  status: s.status,
+  retryCount: s.retryCount,
+  maxRetries: s.maxRetries,
+  nextRetryAt: s.nextRetryAt,
+  connectionLostAt: s.connectionLostAt,
+  sessionExpiresAt: s.sessionExpiresAt,
+  network: s.network,
+  errorType: s.error?.type ?? null,
+});
+
+const alertStates: ReadonlySet<BannerState> = new Set(['failed', 'session-lost', 'login-failed']);
+
+export function ConnectionBanner(props: ConnectionBannerProps): ReactNode {
+  const { showAfterMs = 1000, reconnectedMs = 3000, className } = props;
+  const session = useSessionInstance('ConnectionBanner');
+  const { clock } = session;
+  const s = useStoreSelector(session.store, select, shallowEqual);
+  const m = { ...defaultBannerMessages, ...props.messages };
+  const [notice, setNotice] = useState<'reconnected' | 'session-lost' | null>(null);
+  const [shownOutage, setShownOutage] = useState<number | null>(null);
+
+  const outage = s.status === 'reconnecting' || (s.status === 'connecting' && s.connectionLostAt !== null);
+  const outageVisible = outage && s.connectionLostAt !== null && shownOutage === s.connectionLostAt;
+
+  // Reveal the reconnecting state only once the outage has lasted showAfterMs.
+  useEffect(() => {
+    if (!outage || s.connectionLostAt === null || shownOutage === s.connectionLostAt) return;
+    const lostAt = s.connectionLostAt;
+    const handle = clock.setTimeout(() => setShownOutage(lostAt), Math.max(0, lostAt + showAfterMs - clock.now()));
+    return () => clock.clearTimeout(handle);
+  }, [outage, s.connectionLostAt, shownOutage, showAfterMs, clock]);
+
+  // A new outage clears an old notice.
+  useEffect(() => {
+    if (outage) setNotice((n) => (n === null ? n : null));
+  }, [outage]);
+
+  // Confirm only what the user saw: a blip that never showed the banner stays silent.
+  const sawOutage = useRef(false);
+  useSessionEvent('reconnect', () => {
+    if (sawOutage.current) setNotice('reconnected');
+    sawOutage.current = false;
+    setShownOutage(null);
+  });
+  useSessionEvent('session:lost', () => setNotice('session-lost'));
+
+  useEffect(() => {
+    if (notice !== 'reconnected') return;
+    const handle = clock.setTimeout(() => setNotice(null), reconnectedMs);
+    return () => clock.clearTimeout(handle);
+  }, [notice, reconnectedMs, clock]);
+
+  let state: BannerState = 'hidden';
+  if (s.status === 'disconnected' && s.errorType === 'error:client:reconnection_failed') state = 'failed';
+  else if (s.status === 'disconnected' && s.errorType === 'error:client:login_failed') state = 'login-failed';
+  else if (s.network === 'offline' && s.status !== 'idle') state = 'offline';
+  else if (outageVisible) state = 'reconnecting';
+  else if (s.status === 'connected' && notice === 'session-lost') state = 'session-lost';
+  else if (s.status === 'connected' && notice === 'reconnected') state = 'reconnected';
+
+  const outageShown = state === 'reconnecting' || state === 'failed' || state === 'offline';
+  useEffect(() => {
+    if (outageShown) sawOutage.current = true;
+  }, [outageShown]);
+
+  const waiting = s.nextRetryAt !== null && s.nextRetryAt > clock.now();
+  const attempt = Math.max(1, Math.min(s.maxRetries, waiting ? s.retryCount + 1 : s.retryCount));
+  const view: BannerView = {
+    state,
+    attempt,
+    maxRetries: s.maxRetries,
+    nextRetryAt: s.nextRetryAt,
+    sessionExpiresAt: s.sessionExpiresAt,
+    retryNow: () => session.retryNow(),
+    reconnect: () => {
+      session.connect().catch(() => {
+        /* the outcome is in the store */
+      });
+    },
+    dismiss: () => setNotice(null),
+  };
+
+  const polite =
+    state === 'reconnecting'
+      ? m.reconnecting({ attempt, maxRetries: s.maxRetries })
+      : state === 'offline'
+        ? m.offline
+        : state === 'reconnected'
+          ? m.reconnected
+          : '';
+  const alert =
+    state === 'failed'
+      ? m.failed
+      : state === 'session-lost'
+        ? m.sessionLost
+        : state === 'login-failed'
+          ? m.loginFailed
+          : '';
+
+  return (
+    <div className={['nxs-banner', className].filter(Boolean).join(' ')} data-state={state}>
+      <div role="status" aria-live="polite" aria-atomic="true" className="nxs-banner__message">
+        {polite}
+      </div>
+      {alertStates.has(state) ? (
+        <div role="alert" className="nxs-banner__message">
+          {alert}
+        </div>
+      ) : null}
+      {props.children ? props.children(view) : <BannerDetails view={view} m={m} props={props} />}
+    </div>
+  );
+}
+
+function BannerDetails({ view, m, props }: { view: BannerView; m: BannerMessages; props: ConnectionBannerProps }) {
+  if (view.state === 'reconnecting' || (view.state === 'offline' && view.nextRetryAt !== null)) {
+    return (
+      <div className="nxs-banner__details">
+        {view.nextRetryAt !== null ? (
+          <span className="nxs-banner__countdown">
+            <Countdown targetMs={view.nextRetryAt}>
+              {(seconds) => (seconds > 0 ? m.retryingIn({ seconds }) : m.connectingNow)}
+            </Countdown>
+          </span>
+        ) : null}
+        <button type="button" className="nxs-button" onClick={composeHandler(props.onRetryNow, view.retryNow)}>
+          {m.retryNow}
+        </button>
+      </div>
+    );
+  }
+  if (view.state === 'failed') {
+    return (
+      <div className="nxs-banner__details">
+        {view.sessionExpiresAt !== null ? (
+          <span className="nxs-banner__countdown">
+            <Countdown targetMs={view.sessionExpiresAt}>
+              {(seconds) => (seconds > 0 ? m.windowLeft({ time: formatSeconds(seconds) }) : m.windowPassed)}
+            </Countdown>
+          </span>
+        ) : null}
+        <button type="button" className="nxs-button" onClick={composeHandler(props.onReconnect, view.reconnect)}>
+          {m.reconnect}
+        </button>
+      </div>
+    );
+  }
+  if (view.state === 'session-lost') {
+    return (
+      <div className="nxs-banner__details">
+        <button type="button" className="nxs-button nxs-button--quiet" onClick={view.dismiss}>
+          {m.dismiss}
+        </button>
+      </div>
+    );
+  }
+  return null;
+}

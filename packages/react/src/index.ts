@@ -1,0 +1,30 @@
+export type {
+  BannerState,
+  BannerView,
+  ConnectionBannerProps,
+} from './components/connection-banner/connection-banner.js';
+export { ConnectionBanner } from './components/connection-banner/connection-banner.js';
+export type { BadgeState } from './components/connection-status-badge/connection-status-badge.js';
+export { ConnectionStatusBadge } from './components/connection-status-badge/connection-status-badge.js';
+export { Countdown } from './components/countdown.js';
+export type {
+  TokenPromptState,
+  TokenPromptView,
+  TokenRefreshPromptProps,
+} from './components/token-refresh-prompt/token-refresh-prompt.js';
+export { TokenRefreshPrompt } from './components/token-refresh-prompt/token-refresh-prompt.js';
+export { useSessionInstance } from './context.js';
+export type { SessionActions } from './hooks/session-hooks.js';
+export {
+  useConnectionStatus,
+  useNexmoSession,
+  useSessionActions,
+  useSessionEvent,
+  useTokenExpiry,
+} from './hooks/session-hooks.js';
+export { formatSeconds, useCountdown } from './hooks/use-countdown.js';
+export { shallowEqual } from './hooks/use-store-selector.js';
+export type { BadgeMessages, BannerMessages, TokenPromptMessages } from './messages.js';
+export { defaultBadgeMessages, defaultBannerMessages, defaultTokenPromptMessages } from './messages.js';
+export type { ProviderSessionOptions, SessionProviderProps } from './session-provider.js';
+export { SessionProvider } from './session-provider.js';

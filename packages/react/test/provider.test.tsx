@@ -1,0 +1,84 @@
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import type { SessionState, WebSocketConstructor } from '@nexmo-session/core';
+import { render } from '@testing-library/react';
+import { StrictMode } from 'react';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useNexmoSession } from '../src/hooks/session-hooks.js';
+import { SessionProvider } from '../src/session-provider.js';
+import type { ServerProcess } from './server-process.js';
+import { startServerProcess } from './server-process.js';
+
+let srv: ServerProcess;
+beforeAll(async () => {
+  srv = await startServerProcess();
+});
+afterAll(async () => {
+  await srv.stop();
+});
+
+// Node's `ws` client, loaded with Node's own resolution (under jsdom an import would get its
+// browser stub; jsdom's WebSocket mixes event realms). A real socket either way.
+const NodeWebSocket = createRequire(resolve(process.cwd(), 'package.json'))('ws') as WebSocketConstructor;
+
+/** A real WebSocket that records each URL it opens. */
+function recording(urls: string[]): WebSocketConstructor {
+  const Base = NodeWebSocket as unknown as typeof WebSocket;
+  return class extends Base {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      urls.push(String(url));
+    }
+  } as unknown as WebSocketConstructor;
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+let latest: SessionState | null = null;
+function Spy() {
+  latest = useNexmoSession();
+  return <span>{latest.status}</span>;
+}
+
+describe('SessionProvider owning its session (real server process, real socket)', () => {
+  it('in StrictMode opens exactly one connection and closes it on unmount', async () => {
+    const urls: string[] = [];
+    const t = await srv.token('alice');
+    const view = render(
+      <StrictMode>
+        <SessionProvider url={srv.wsUrl} token={t} transportOptions={{ WebSocket: recording(urls) }}>
+          <Spy />
+        </SessionProvider>
+      </StrictMode>,
+    );
+    await until(() => latest?.status === 'connected', 5000, 'connected');
+    await new Promise((r) => setTimeout(r, 150)); // time for a stray second socket to show up
+    expect(urls).toEqual([srv.wsUrl]);
+    expect(await srv.connections()).toBe(1);
+    expect(latest?.userId).toBe('alice');
+    view.unmount();
+    await until(async () => (await srv.connections()) === 0, 3000, 'socket closed');
+    expect(urls).toHaveLength(1);
+  });
+
+  it('logs in with fetchToken when no token is given', async () => {
+    const view = render(
+      <SessionProvider
+        url={srv.wsUrl}
+        fetchToken={() => srv.token('bob')}
+        transportOptions={{ WebSocket: NodeWebSocket }}
+      >
+        <Spy />
+      </SessionProvider>,
+    );
+    await until(() => latest?.status === 'connected' && latest.userId === 'bob', 5000, 'connected');
+    view.unmount();
+    await until(async () => (await srv.connections()) === 0, 3000, 'socket closed');
+  });
+});
