@@ -99,12 +99,30 @@ export function createSession(options: SessionOptions): Session {
 
   const state = () => store.getState();
 
+  // `status` is derived, so it is emitted after the documented events of the same step
+  // (the seed: `disconnect` is the first callback). Host reports and API calls flush it when
+  // they finish; a microtask flushes whatever a timer path left.
+  let emittedStatus = store.getState().status;
+  let flushQueued = false;
+  function flushStatus(): void {
+    const { status } = store.getState();
+    if (status === emittedStatus || destroyed) return;
+    emittedStatus = status;
+    emitter.emit('status', status);
+  }
+
   function dispatch(input: Input): SessionState {
     const prev = store.getState();
     const next = transition(prev, input);
     if (next !== prev) {
       store.setState(next, true);
-      if (next.status !== prev.status) emitter.emit('status', next.status);
+      if (next.status !== prev.status && !flushQueued) {
+        flushQueued = true;
+        queueMicrotask(() => {
+          flushQueued = false;
+          flushStatus();
+        });
+      }
     }
     return prev;
   }
@@ -180,6 +198,7 @@ export function createSession(options: SessionOptions): Session {
     transport.suspend();
     dispatch({ type: 'TOKEN_EXPIRED', now: clock.now(), resumeWindowMs });
     emitter.emit('disconnect', 'TOKEN_EXPIRED');
+    flushStatus();
     recoverToken();
   }
 
@@ -364,6 +383,19 @@ export function createSession(options: SessionOptions): Session {
     },
   };
 
+  // Every report ends by announcing the status it led to, after its own events.
+  for (const key of Object.keys(host) as (keyof TransportHost)[]) {
+    const value = host[key];
+    if (typeof value === 'function' && key !== 'resumeInfo') {
+      (host as unknown as Record<string, unknown>)[key] = (...args: unknown[]) => {
+        try {
+          return (value as (...a: unknown[]) => unknown).apply(host, args);
+        } finally {
+          flushStatus();
+        }
+      };
+    }
+  }
   transport.attach(host);
 
   // --- network ----------------------------------------------------------------------------------
@@ -404,6 +436,7 @@ export function createSession(options: SessionOptions): Session {
     }
     if (next !== undefined) decodeToken(next); // throws token_invalid before any state change
     dispatch({ type: 'LOGIN' });
+    flushStatus();
     watchNetwork();
     const done = wait();
     if (next === undefined && opts.fetchToken) {
@@ -450,6 +483,7 @@ export function createSession(options: SessionOptions): Session {
       if (state().status !== 'disconnected') return state().status === 'connected' ? undefined : wait();
     }
     dispatch({ type: 'CONNECT' });
+    flushStatus();
     const done = wait();
     transport.connect();
     return done;
@@ -489,6 +523,7 @@ export function createSession(options: SessionOptions): Session {
     if (destroyed || state().status === 'idle') return;
     endSession(new SessionError('error:client:logged_out', 'Logged out.'));
     emitter.emit('disconnect', 'CLIENT_DISCONNECTED');
+    flushStatus();
     try {
       await transport.logout();
     } catch {

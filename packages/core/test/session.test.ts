@@ -135,7 +135,7 @@ describe('connection loss and automatic reconnection', () => {
     sim.serverDown();
     await advance(10_000);
     expect(log.filter((e) => e.name === 'reconnecting').map((e) => e.at)).toEqual([200, 800, 2600]);
-    expect(log.at(-1)?.name).toBe('error');
+    expect(log.filter((e) => e.name !== 'status').at(-1)?.name).toBe('error');
   });
 
   it('jitter shortens each delay by at most the fraction, from the random seam', async () => {
@@ -532,5 +532,16 @@ describe('events and listeners', () => {
     const token = makeTestToken({ exp: Math.floor(T0 / 1000) + 3600 });
     const { state } = await loggedIn({ token });
     expect(state().tokenExpiresAt).toBe(T0 + 3_600_000);
+  });
+});
+
+describe('event order', () => {
+  it('documented events come before the derived status event of the same step', async () => {
+    const { sim, advance, log } = await loggedIn();
+    sim.serverDown();
+    await advance(60_000);
+    const names = log.map((e) => (e.name === 'status' ? `status:${e.args[0]}` : e.name));
+    expect(names.slice(0, 2)).toEqual(['disconnect', 'status:reconnecting']);
+    expect(names.slice(-2)).toEqual(['error', 'status:disconnected']);
   });
 });

@@ -1,0 +1,317 @@
+import type { ServerEvent, SessionEventName } from '@nexmo-session/core';
+import {
+  ConnectionBanner,
+  ConnectionStatusBadge,
+  formatSeconds,
+  SessionProvider,
+  TokenRefreshPrompt,
+  useNexmoSession,
+  useSessionActions,
+  useSessionEvent,
+  useSessionInstance,
+} from '@nexmo-session/react';
+import type { FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { devToken, fault, reconnect, serverWs } from './config.js';
+import { network, OfflineAwareWebSocket, setOnline } from './offline.js';
+
+interface SignedIn {
+  sub: string;
+  ttlSeconds: number;
+  autoRefresh: boolean;
+  token: string;
+}
+
+export function App() {
+  const [signedIn, setSignedIn] = useState<SignedIn | null>(null);
+  if (!signedIn) return <SignIn onSignIn={setSignedIn} />;
+  const { sub, ttlSeconds, autoRefresh, token } = signedIn;
+  return (
+    <SessionProvider
+      key={token}
+      url={serverWs}
+      token={token}
+      {...(autoRefresh ? { fetchToken: () => devToken(sub, ttlSeconds) } : {})}
+      options={{ network, ...(reconnect ? { reconnect } : {}) }}
+      transportOptions={{ WebSocket: OfflineAwareWebSocket }}
+    >
+      <Playground me={signedIn} onSignOut={() => setSignedIn(null)} />
+    </SessionProvider>
+  );
+}
+
+function SignIn({ onSignIn }: { onSignIn: (s: SignedIn) => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const sub = String(form.get('sub') || 'alice');
+    const ttlSeconds = Number(form.get('ttl'));
+    try {
+      onSignIn({
+        sub,
+        ttlSeconds,
+        autoRefresh: form.get('autoRefresh') === 'on',
+        token: await devToken(sub, ttlSeconds),
+      });
+    } catch (err) {
+      setError(`Could not get a dev token from the server: ${String(err)}`);
+    }
+  };
+  return (
+    <main className="pg">
+      <h1>nexmo-session playground</h1>
+      <form className="pg-card pg-signin" onSubmit={submit}>
+        <label>
+          User <input name="sub" defaultValue="alice" pattern="[\w.@\-]{1,64}" required />
+        </label>
+        <label>
+          Token lifetime{' '}
+          <select name="ttl" defaultValue="3600">
+            <option value="30">30 s</option>
+            <option value="90">90 s</option>
+            <option value="300">5 min</option>
+            <option value="3600">1 hour</option>
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" name="autoRefresh" defaultChecked /> Refresh tokens automatically (fetchToken)
+        </label>
+        <button type="submit">Sign in with a dev token</button>
+        {error ? <p role="alert">{error}</p> : null}
+      </form>
+    </main>
+  );
+}
+
+function Playground({ me, onSignOut }: { me: SignedIn; onSignOut: () => void }) {
+  const { sessionId, userId, retryCount, maxRetries, tokenExpiresAt, outboxSize } = useNexmoSession((s) => s);
+  const { logout } = useSessionActions();
+  return (
+    <main className="pg">
+      <header className="pg-header">
+        <h1>nexmo-session playground</h1>
+        <ConnectionStatusBadge />
+        <span>
+          signed in as <strong data-testid="user">{userId ?? me.sub}</strong>
+        </span>
+        <button type="button" onClick={() => logout().then(onSignOut)}>
+          Sign out
+        </button>
+      </header>
+      <ConnectionBanner />
+      <TokenRefreshPrompt {...(me.autoRefresh ? {} : { onRefresh: () => devToken(me.sub, me.ttlSeconds) })} />
+      <section className="pg-card pg-facts" aria-label="Session">
+        <dl>
+          <dt>Session id</dt>
+          <dd data-testid="session-id">{sessionId ?? '—'}</dd>
+          <dt>retryCount / maxRetries</dt>
+          <dd>
+            {retryCount} / {maxRetries}
+          </dd>
+          <dt>Token expires</dt>
+          <dd>{tokenExpiresAt ? new Date(tokenExpiresAt).toLocaleTimeString() : '—'}</dd>
+          <dt>Waiting to send</dt>
+          <dd data-testid="outbox">{outboxSize}</dd>
+        </dl>
+      </section>
+      <div className="pg-grid">
+        <Chat />
+        <Call />
+        <Faults sub={me.sub} />
+        <EventLog />
+      </div>
+    </main>
+  );
+}
+
+interface ChatLine {
+  seq: number;
+  from: string | null;
+  text: string;
+}
+
+function Chat() {
+  const [lines, setLines] = useState<ChatLine[]>([]);
+  const { send } = useSessionActions();
+  useSessionEvent('message', (event: ServerEvent) => {
+    const body = event.body as { text?: unknown };
+    if (typeof body?.text === 'string')
+      setLines((l) => [...l, { seq: event.seq, from: event.from, text: body.text as string }]);
+  });
+  useSessionEvent('session:lost', () => setLines([]));
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const input = event.currentTarget.elements.namedItem('text') as HTMLInputElement;
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = '';
+    send({ text }).catch(() => {
+      /* shown by the outbox counter and the event log */
+    });
+  };
+  return (
+    <section className="pg-card" aria-labelledby="chat-title">
+      <h2 id="chat-title">Chat (one room)</h2>
+      <ol className="pg-chat" data-testid="chat">
+        {lines.map((l) => (
+          <li key={l.seq}>
+            <strong>{l.from ?? 'server'}:</strong> {l.text}
+          </li>
+        ))}
+      </ol>
+      <form onSubmit={submit} className="pg-row">
+        <label className="pg-grow">
+          <span className="pg-sr">Message</span>
+          <input name="text" autoComplete="off" placeholder="Say something" />
+        </label>
+        <button type="submit">Send</button>
+      </form>
+    </section>
+  );
+}
+
+/** A pretend call bound to the session: it survives a resume and ends when the session is lost. */
+function Call() {
+  const session = useSessionInstance();
+  const sessionId = useNexmoSession((s) => s.sessionId);
+  const [call, setCall] = useState<{ startedAt: number; sessionId: string } | null>(null);
+  const [ended, setEnded] = useState<string | null>(null);
+  useSessionEvent('session:lost', () => {
+    setCall((c) => {
+      if (c) setEnded('The call ended: the session expired before we reconnected.');
+      return null;
+    });
+  });
+  return (
+    <section className="pg-card" aria-labelledby="call-title">
+      <h2 id="call-title">Call</h2>
+      {call ? (
+        <p data-testid="call">
+          In a call for <CallTimer startedAt={call.startedAt} /> (session {call.sessionId.slice(0, 12)}…)
+        </p>
+      ) : (
+        <p>{ended ?? 'No call.'}</p>
+      )}
+      <button
+        type="button"
+        disabled={!sessionId}
+        onClick={() => {
+          if (call) setCall(null);
+          else if (sessionId) {
+            setEnded(null);
+            setCall({ startedAt: session.clock.now(), sessionId });
+          }
+        }}
+      >
+        {call ? 'Hang up' : 'Start call'}
+      </button>
+    </section>
+  );
+}
+
+function CallTimer({ startedAt }: { startedAt: number }) {
+  const { clock } = useSessionInstance();
+  const [now, setNow] = useState(() => clock.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(clock.now()), 1000);
+    return () => clearInterval(id);
+  }, [clock]);
+  return <span>{formatSeconds(Math.floor((now - startedAt) / 1000))}</span>;
+}
+
+function Faults({ sub }: { sub: string }) {
+  const [pauseSeconds, setPauseSeconds] = useState(5);
+  const [offline, setOffline] = useState(!network.isOnline());
+  return (
+    <section className="pg-card" aria-labelledby="faults-title">
+      <h2 id="faults-title">Faults</h2>
+      <div className="pg-buttons">
+        <button type="button" onClick={() => fault('drop', { sub })}>
+          Drop the connection
+        </button>
+        <span className="pg-row">
+          <button type="button" onClick={() => fault('pause', { ms: pauseSeconds * 1000 })}>
+            Stop the server for
+          </button>
+          <label>
+            <span className="pg-sr">Seconds</span>
+            <select value={pauseSeconds} onChange={(e) => setPauseSeconds(Number(e.target.value))} aria-label="Seconds">
+              <option value={3}>3 s</option>
+              <option value={5}>5 s</option>
+              <option value={15}>15 s</option>
+              <option value={45}>45 s</option>
+            </select>
+          </label>
+        </span>
+        <button type="button" onClick={() => fault('freeze', { ms: 15_000 })}>
+          Freeze the server 15 s (half-open)
+        </button>
+        <button type="button" onClick={() => fault('expire-token', { sub })}>
+          Expire the token
+        </button>
+        <button
+          type="button"
+          aria-pressed={offline}
+          onClick={() => {
+            setOnline(offline);
+            setOffline(!offline);
+          }}
+        >
+          {offline ? 'Go online' : 'Go offline'}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+const logged: SessionEventName[] = [
+  'status',
+  'disconnect',
+  'reconnecting',
+  'reconnect',
+  'error',
+  'session:resumed',
+  'session:lost',
+  'token:expiring',
+  'token:refreshed',
+];
+
+function EventLog() {
+  const session = useSessionInstance();
+  const [entries, setEntries] = useState<{ id: number; at: number; text: string }[]>([]);
+  const nextId = useRef(0);
+  useEffect(() => {
+    const offs = logged.map((name) =>
+      session.on(name, (arg?: unknown) => {
+        const detail =
+          arg === undefined
+            ? ''
+            : typeof arg === 'object' && arg !== null && 'type' in arg
+              ? String((arg as { type: unknown }).type)
+              : typeof arg === 'object'
+                ? JSON.stringify(arg)
+                : String(arg);
+        setEntries((e) => [
+          ...e.slice(-199),
+          { id: nextId.current++, at: Date.now(), text: `${name}${detail ? ` ${detail}` : ''}` },
+        ]);
+      }),
+    );
+    return () => {
+      for (const off of offs) off();
+    };
+  }, [session]);
+  return (
+    <section className="pg-card pg-log" aria-labelledby="log-title">
+      <h2 id="log-title">Events</h2>
+      <ol data-testid="event-log">
+        {entries.map((e) => (
+          <li key={e.id}>
+            <time dateTime={new Date(e.at).toISOString()}>{new Date(e.at).toISOString().slice(11, 23)}</time> {e.text}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

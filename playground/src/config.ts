@@ -1,0 +1,22 @@
+/**
+ * Where the reference server is and how fast to retry. `npm start` serves the playground through
+ * Vite, which proxies /ws and /dev to the server on 127.0.0.1:8787. `?server=http://host:port`
+ * points a built playground elsewhere (the e2e tests do); `?fast=1` shortens the schedule.
+ */
+const params = new URLSearchParams(globalThis.location?.search ?? '');
+
+export const serverHttp = params.get('server') ?? globalThis.location?.origin ?? 'http://127.0.0.1:8787';
+export const serverWs = `${serverHttp.replace(/^http/, 'ws')}/ws`;
+export const fastSchedule = params.get('fast') === '1';
+export const reconnect = fastSchedule ? { initialDelayMs: 300, factor: 2, maxDelayMs: 4800 } : undefined;
+
+export async function devToken(sub: string, ttlSeconds: number): Promise<string> {
+  const res = await fetch(`${serverHttp}/dev/token?sub=${encodeURIComponent(sub)}&ttl=${ttlSeconds}`);
+  if (!res.ok) throw new Error(`token request failed: ${res.status}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+export async function fault(path: string, query: Record<string, string | number> = {}): Promise<void> {
+  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+  await fetch(`${serverHttp}/dev/${path}?${qs}`, { method: 'POST' });
+}
