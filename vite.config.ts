@@ -60,7 +60,7 @@ export default defineConfig({
           root: src('./packages/react'),
           environment: 'jsdom',
           include: ['src/**/*.test.tsx', 'test/**/*.test.tsx'],
-          exclude: ['**/*.ssr.test.tsx'],
+          exclude: ['**/*.ssr.test.tsx', '**/node_modules/**'],
           setupFiles: ['./test/setup.ts'],
           testTimeout: 15_000,
         },

@@ -75,7 +75,12 @@ export function ConnectionBanner(props: ConnectionBannerProps): ReactNode {
   const [shownOutage, setShownOutage] = useState<number | null>(null);
 
   const outage = s.status === 'reconnecting' || (s.status === 'connecting' && s.connectionLostAt !== null);
-  const outageVisible = outage && s.connectionLostAt !== null && shownOutage === s.connectionLostAt;
+  // Visible once the outage has lasted showAfterMs: by the timer below, or at once for a banner
+  // that mounts in the middle of a longer outage.
+  const outageVisible =
+    outage &&
+    s.connectionLostAt !== null &&
+    (shownOutage === s.connectionLostAt || clock.now() - s.connectionLostAt >= showAfterMs);
 
   // Reveal the reconnecting state only once the outage has lasted showAfterMs.
   useEffect(() => {
