@@ -74,6 +74,17 @@ export default defineConfig({
           include: ['test/**/*.ssr.test.tsx'],
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          name: 'e2e',
+          root: src('.'),
+          environment: 'node',
+          include: ['e2e/**/*.e2e.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -8,7 +8,7 @@ const params = new URLSearchParams(globalThis.location?.search ?? '');
 export const serverHttp = params.get('server') ?? globalThis.location?.origin ?? 'http://127.0.0.1:8787';
 export const serverWs = `${serverHttp.replace(/^http/, 'ws')}/ws`;
 export const fastSchedule = params.get('fast') === '1';
-export const reconnect = fastSchedule ? { initialDelayMs: 300, factor: 2, maxDelayMs: 4800 } : undefined;
+export const reconnect = fastSchedule ? { initialDelayMs: 200, factor: 2, maxDelayMs: 3200 } : undefined;
 
 export async function devToken(sub: string, ttlSeconds: number): Promise<string> {
   const res = await fetch(`${serverHttp}/dev/token?sub=${encodeURIComponent(sub)}&ttl=${ttlSeconds}`);
