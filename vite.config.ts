@@ -9,6 +9,11 @@ const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export const alias = [
   { find: /^@nexmo-session\/react\/styles\.css$/, replacement: src('./packages/react/src/styles.css') },
   { find: /^@nexmo-session\/core\/testing$/, replacement: src('./packages/core/src/testing.ts') },
+  { find: /^@nexmo-session\/core\/nexmo-client$/, replacement: src('./packages/core/src/entries/nexmo-client.ts') },
+  {
+    find: /^@nexmo-session\/core\/vonage-client-sdk$/,
+    replacement: src('./packages/core/src/entries/vonage-client-sdk.ts'),
+  },
   { find: /^@nexmo-session\/core$/, replacement: src('./packages/core/src/index.ts') },
   { find: /^@nexmo-session\/react$/, replacement: src('./packages/react/src/index.ts') },
   { find: /^@nexmo-session\/server$/, replacement: src('./packages/server/src/index.ts') },

@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', testing: 'src/testing.ts' },
+  entry: {
+    index: 'src/index.ts',
+    testing: 'src/testing.ts',
+    'nexmo-client': 'src/entries/nexmo-client.ts',
+    'vonage-client-sdk': 'src/entries/vonage-client-sdk.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

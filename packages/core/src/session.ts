@@ -537,6 +537,14 @@ export function createSession(options: SessionOptions): Session {
     if (status === 'idle') {
       return Promise.reject(new SessionError('error:client:invalid_state', 'send(): not logged in.'));
     }
+    if (transport.carriesMessages === false) {
+      return Promise.reject(
+        new SessionError(
+          'error:client:invalid_state',
+          "send(): this transport does not carry app messages; use the SDK's API.",
+        ),
+      );
+    }
     let size: number;
     try {
       const json = JSON.stringify(body);

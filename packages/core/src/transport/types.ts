@@ -64,6 +64,11 @@ export interface TransportHost {
 }
 
 export interface Transport {
+  /**
+   * False for transports that do not carry app messages (the SDK adapters: use the SDK's own
+   * conversation API); `session.send()` then rejects with a clear error instead of waiting.
+   */
+  readonly carriesMessages?: boolean;
   /** Called once by the engine before any other method. */
   attach(host: TransportHost): void;
   /** Open a connection and log in; `resumeInfo()` says whether to ask for an existing session. */
