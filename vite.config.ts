@@ -56,6 +56,8 @@ export default defineConfig({
           environment: 'node',
           include: ['test/**/*.test.ts'],
           testTimeout: 30_000,
+          // The leak test forces garbage collection before it reads the heap.
+          execArgv: ['--expose-gc'],
         },
       },
       {
