@@ -1,0 +1,35 @@
+// The reference server in its own process for the load test: restarts in place (same port, same
+// registry, as a deploy with a shared store would) and reports its memory. Driven over IPC.
+import { createSessionServer, InMemoryRegistry } from '../../dist/index.js';
+
+const secret = process.argv[2];
+const registry = new InMemoryRegistry();
+const options = {
+  keys: { secret },
+  registry,
+  logger: () => {},
+  // Every client connects from 127.0.0.1: the per-address login limit would be the bottleneck.
+  loginRate: { burst: 100_000, perSecond: 100_000 },
+};
+let server = await createSessionServer(options);
+const port = server.port;
+
+const memory = () => {
+  globalThis.gc?.();
+  const m = process.memoryUsage();
+  return { rssMb: m.rss / 1048576, heapMb: m.heapUsed / 1048576 };
+};
+
+process.on('message', async (msg) => {
+  if (msg.type === 'restart') {
+    await server.close();
+    server = await createSessionServer({ ...options, port });
+    process.send({ type: 'restarted', id: msg.id });
+  } else if (msg.type === 'stats') {
+    process.send({ type: 'stats', id: msg.id, stats: server.stats(), memory: memory() });
+  } else if (msg.type === 'exit') {
+    await server.close();
+    process.exit(0);
+  }
+});
+process.send({ type: 'ready', port });
