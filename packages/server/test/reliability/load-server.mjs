@@ -10,6 +10,10 @@ const options = {
   logger: () => {},
   // Every client connects from 127.0.0.1: the per-address login limit would be the bottleneck.
   loginRate: { burst: 100_000, perSecond: 100_000 },
+  // `ack-only` (the server benchmark): acknowledge messages without routing them, like-for-like
+  // with Socket.IO, and no per-connection frame limit. The load test keeps the limit: it checks
+  // that a flooder is cut off.
+  ...(process.argv[3] === 'ack-only' ? { onMessage: () => {}, frameRate: { burst: 100_000, perSecond: 100_000 } } : {}),
 };
 let server = await createSessionServer(options);
 const port = server.port;
