@@ -68,3 +68,17 @@ export function refreshAtMs(receivedAtMs: number, expiresAtMs: number, leadMs: n
   const lifetimeMs = Math.max(0, expiresAtMs - receivedAtMs);
   return expiresAtMs - Math.min(leadMs, lifetimeMs / 2);
 }
+
+/**
+ * For adapters that must tell a real expiry from an SDK's "TokenExpired" after any server
+ * disconnect: true while the token decodes and its `exp` (if any) is still ahead of `nowMs`.
+ */
+export function tokenStillValid(token: string | null, nowMs: number): boolean {
+  if (!token) return false;
+  try {
+    const { exp } = decodeToken(token);
+    return exp === undefined || exp * 1000 > nowMs;
+  } catch {
+    return false;
+  }
+}

@@ -4,6 +4,7 @@ import type { SessionState, WebSocketConstructor } from '@nexmo-session/core';
 import { render } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../../test-support/until.js';
 import { useNexmoSession } from '../src/hooks/session-hooks.js';
 import { SessionProvider } from '../src/session-provider.js';
 import type { ServerProcess } from './server-process.js';
@@ -30,14 +31,6 @@ function recording(urls: string[]): WebSocketConstructor {
       urls.push(String(url));
     }
   } as unknown as WebSocketConstructor;
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 let latest: SessionState | null = null;

@@ -97,14 +97,9 @@ export function client(
   return { session, events, trace, urls };
 }
 
-/** Poll until `check` passes (bounded): integration tests wait for real sockets, never a fixed sleep. */
-export async function until(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { until } from '../../../test-support/until.js';
+
+export { until };
 
 /** A raw protocol client for hostile-input tests. */
 export function rawClient(url: string) {

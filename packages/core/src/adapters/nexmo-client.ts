@@ -18,7 +18,7 @@
  * that does not already have it.
  */
 import { SessionError } from '../errors.js';
-import { decodeToken } from '../token.js';
+import { tokenStillValid } from '../token.js';
 import type { Transport, TransportHost } from '../transport/types.js';
 
 type Listener = (...args: never[]) => void;
@@ -52,16 +52,6 @@ interface NexmoSocketLike {
   off(event: string, fn: (payload: unknown) => void): unknown;
   disconnect(): unknown;
   io?: { backoff?: { duration(): number; attempts: number } } | null;
-}
-
-function tokenStillValid(token: string | null, nowMs: number): boolean {
-  if (!token) return false;
-  try {
-    const { exp } = decodeToken(token);
-    return exp === undefined || exp * 1000 > nowMs;
-  } catch {
-    return false;
-  }
 }
 
 export function nexmoClientTransport(sdkClient: NexmoClientLike): Transport {

@@ -14,7 +14,7 @@
  * - Token refresh is `refreshSession(token)` (an HTTP PUT) while a session is live.
  */
 import { SessionError } from '../errors.js';
-import { decodeToken } from '../token.js';
+import { tokenStillValid } from '../token.js';
 import type { Transport, TransportHost } from '../transport/types.js';
 
 /** The parts of VonageClient 2.x this adapter uses. */
@@ -24,16 +24,6 @@ export interface VonageClientLike {
   deleteSession(): Promise<unknown>;
   on(event: string, fn: (...args: never[]) => void): unknown;
   off(event: string, handle: unknown): unknown;
-}
-
-function tokenStillValid(token: string | null, nowMs: number): boolean {
-  if (!token) return false;
-  try {
-    const { exp } = decodeToken(token);
-    return exp === undefined || exp * 1000 > nowMs;
-  } catch {
-    return false;
-  }
 }
 
 const codeOf = (err: unknown) => String((err as { code?: unknown } | null)?.code ?? '');

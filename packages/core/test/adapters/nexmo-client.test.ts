@@ -5,27 +5,21 @@
  */
 import NexmoClient from 'nexmo-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../../../test-support/until.js';
 import { nexmoClientTransport } from '../../src/adapters/nexmo-client.js';
 import { manualNetwork } from '../../src/network.js';
-import type { Session, SessionEventName } from '../../src/session.js';
+import type { Session } from '../../src/session.js';
 import { createSession } from '../../src/session.js';
 import { makeTestToken } from '../../src/testing/test-token.js';
 import type { Platform } from './platform.js';
 import { startPlatform } from './platform.js';
+import { traceEvents } from './trace.js';
 
 const token = (ttlSeconds = 3600) => makeTestToken({ sub: 'alice', exp: Math.floor(Date.now() / 1000) + ttlSeconds });
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
-
-async function until(check: () => boolean, timeoutMs: number, what: string) {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function setup(platformOptions: Parameters<typeof startPlatform>[0] = {}) {
   const platform: Platform = await startPlatform(platformOptions);
@@ -38,26 +32,7 @@ async function setup(platformOptions: Parameters<typeof startPlatform>[0] = {}) 
   });
   const session: Session = createSession({ transport: nexmoClientTransport(client), network: manualNetwork(true) });
   cleanups.push(() => session.destroy());
-  const trace: string[] = [];
-  const names: SessionEventName[] = [
-    'disconnect',
-    'reconnecting',
-    'reconnect',
-    'error',
-    'session:resumed',
-    'session:lost',
-  ];
-  for (const name of names) {
-    session.on(name, (arg?: unknown) =>
-      trace.push(
-        name === 'error'
-          ? `error:${(arg as { type: string }).type}`
-          : arg === undefined || typeof arg === 'object'
-            ? name
-            : `${name}:${arg}`,
-      ),
-    );
-  }
+  const trace = traceEvents(session);
   return { platform, client, session, trace, state: () => session.getState() };
 }
 
