@@ -22,6 +22,8 @@ export interface SessionOptions {
   tokenExpiringMs?: number;
   whenOnline?: WhenOnline;
   outbox?: { max?: number };
+  /** Dead-connection detection for transports that do it (WebSocket). `false` turns it off. */
+  heartbeat?: { intervalMs?: number; timeoutMs?: number } | false;
   clock?: Clock;
   network?: NetworkSource;
   /** Random source in [0, 1) for jitter; a seam for deterministic tests. */
@@ -38,6 +40,7 @@ export interface ResolvedOptions {
   tokenExpiringMs: number;
   whenOnline: WhenOnline;
   outboxMax: number;
+  heartbeat: { intervalMs: number; timeoutMs: number } | false;
   clock: Clock;
   network: NetworkSource;
   random: () => number;
@@ -106,6 +109,22 @@ export function resolveReconnect(reconnect: Partial<BackoffOptions> | undefined)
   };
 }
 
+function resolveHeartbeat(heartbeat: SessionOptions['heartbeat']): ResolvedOptions['heartbeat'] {
+  if (heartbeat === false) return false;
+  if (heartbeat !== undefined && (typeof heartbeat !== 'object' || heartbeat === null)) {
+    throw new SessionOptionsError('heartbeat', 'expected { intervalMs, timeoutMs } or false.');
+  }
+  const positive = (option: string, value: unknown, fallback: number) => {
+    const n = nonNegative(option, value, fallback);
+    if (n === 0) throw new SessionOptionsError(option, 'expected a number > 0.');
+    return n;
+  };
+  return {
+    intervalMs: positive('heartbeat.intervalMs', heartbeat?.intervalMs, 25_000),
+    timeoutMs: positive('heartbeat.timeoutMs', heartbeat?.timeoutMs, 10_000),
+  };
+}
+
 export function resolveOptions(options: SessionOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new SessionOptionsError('options', 'createSession needs an options object with a `transport`.');
@@ -142,6 +161,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     tokenExpiringMs: nonNegative('tokenExpiringMs', options.tokenExpiringMs, 120_000),
     whenOnline: oneOf('whenOnline', options.whenOnline, ['retry', 'connect', 'ignore'] as const, 'retry'),
     outboxMax: integerAtLeast('outbox.max', options.outbox?.max, 0, 100),
+    heartbeat: resolveHeartbeat(options.heartbeat),
     clock,
     network,
     random: functionOrUndefined<() => number>('random', options.random) ?? Math.random,

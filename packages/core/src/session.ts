@@ -281,6 +281,7 @@ export function createSession(options: SessionOptions): Session {
     clock,
     reconnect: opts.reconnect,
     random: opts.random,
+    heartbeat: opts.heartbeat,
     resumeInfo() {
       const { sessionId, lastSeq } = state();
       return sessionId === null ? null : { sessionId, lastSeq };

@@ -21,6 +21,8 @@ describe('createSession options', () => {
     [{ tokenRefreshLeadMs: 'soon' }, 'tokenRefreshLeadMs'],
     [{ whenOnline: 'always' }, 'whenOnline'],
     [{ outbox: { max: -1 } }, 'outbox.max'],
+    [{ heartbeat: { intervalMs: 0 } }, 'heartbeat.intervalMs'],
+    [{ heartbeat: 'often' }, 'heartbeat'],
     [{ fetchToken: 'token' }, 'fetchToken'],
     [{ token: 42 }, 'token'],
     [{ clock: {} }, 'clock'],

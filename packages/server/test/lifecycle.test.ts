@@ -145,6 +145,16 @@ describe('engine + WebSocket transport + reference server over real sockets', ()
     expect(c.session.getState()).toMatchObject({ sessionId, lastConnect: 'resumed' });
   });
 
+  it("createSession's heartbeat option reaches the WebSocket transport", async () => {
+    const { server: srv } = await server();
+    const c = track(client(srv.url, { heartbeat: { intervalMs: 150, timeoutMs: 150 } }));
+    await c.session.login(await token('alice'));
+    const frozenAt = Date.now();
+    srv.faults.freeze(500);
+    await until(() => c.session.getState().status !== 'connected', 2000, 'detection');
+    expect(Date.now() - frozenAt).toBeLessThanOrEqual(150 + 150 + 100);
+  });
+
   it('messages sent during an outage are delivered once after the resume', async () => {
     const { server: srv } = await server();
     const a = track(client(srv.url));

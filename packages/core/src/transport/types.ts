@@ -38,6 +38,8 @@ export interface TransportHost {
   readonly reconnect: Readonly<BackoffOptions>;
   /** Random source for jitter (seam for deterministic tests). */
   readonly random: () => number;
+  /** The session's heartbeat setting (createSession's `heartbeat` option), for transports that ping. */
+  readonly heartbeat: { intervalMs: number; timeoutMs: number } | false;
   /** Session to resume on the next handshake, if any; read at every attempt. */
   resumeInfo(): { sessionId: string; lastSeq: number } | null;
 

@@ -73,13 +73,16 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
   }
   const Ctor =
     options.WebSocket ?? (globalThis as unknown as { WebSocket?: WebSocketConstructor }).WebSocket ?? undefined;
-  const heartbeat =
+  // The transport's own option wins; otherwise createSession's `heartbeat` (read at attach).
+  let heartbeat: { intervalMs: number; timeoutMs: number } | null =
     options.heartbeat === false
       ? null
-      : {
-          intervalMs: positive('heartbeat.intervalMs', options.heartbeat?.intervalMs, 25_000),
-          timeoutMs: positive('heartbeat.timeoutMs', options.heartbeat?.timeoutMs, 10_000),
-        };
+      : options.heartbeat === undefined
+        ? { intervalMs: 25_000, timeoutMs: 10_000 }
+        : {
+            intervalMs: positive('heartbeat.intervalMs', options.heartbeat.intervalMs, 25_000),
+            timeoutMs: positive('heartbeat.timeoutMs', options.heartbeat.timeoutMs, 10_000),
+          };
   const connectionTimeoutMs = positive('connectionTimeoutMs', options.connectionTimeoutMs, 4000);
   const requestTimeoutMs = positive('requestTimeoutMs', options.requestTimeoutMs, 10_000);
   const rateLimitedDelayMs = positive('rateLimitedDelayMs', options.rateLimitedDelayMs, 5000);
@@ -347,7 +350,8 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
   }
 
   function startHeartbeat(): void {
-    if (!heartbeat) return;
+    const hb = heartbeat; // fixed for this connection
+    if (!hb) return;
     const t = need().timers;
     const beat = () => {
       if (!sessionUp) return;
@@ -356,16 +360,16 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
       // The deadline counts from the first unanswered ping: a later ping must not push it back
       // (with intervalMs <= timeoutMs it would, forever). Any frame from the server clears it.
       if (!t.has('heartbeat-timeout')) {
-        t.set('heartbeat-timeout', sentAt + heartbeat.timeoutMs, () => {
+        t.set('heartbeat-timeout', sentAt + hb.timeoutMs, () => {
           if (lastFrameAt >= sentAt) return;
           // Half-open: the server stopped answering but the socket looks open. Treat as a loss.
           disposeInstance();
           scheduleRestart(true, backoffDelayMs(1, need().host.reconnect, need().host.random));
         });
       }
-      t.set('heartbeat', sentAt + heartbeat.intervalMs, beat);
+      t.set('heartbeat', sentAt + hb.intervalMs, beat);
     };
-    t.set('heartbeat', need().host.clock.now() + heartbeat.intervalMs, beat);
+    t.set('heartbeat', need().host.clock.now() + hb.intervalMs, beat);
   }
 
   function request(frame: Record<string, unknown>): Promise<ServerFrame | null> {
@@ -396,6 +400,7 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
   return {
     attach(h) {
       host = h;
+      if (options.heartbeat === undefined) heartbeat = h.heartbeat === false ? null : { ...h.heartbeat };
       timers = new Timers(h.clock);
       requestTimers = new TimerSet(h.clock);
     },
