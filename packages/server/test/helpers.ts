@@ -2,6 +2,8 @@
 import { createSecretKey } from 'node:crypto';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
+import { describeEvent } from '../../../test-support/trace.js';
+import { until } from '../../../test-support/until.js';
 import { manualNetwork } from '../../core/src/network.js';
 import type { SessionOptions } from '../../core/src/options.js';
 import type { Session, SessionEventName } from '../../core/src/session.js';
@@ -13,6 +15,8 @@ import type {
 import { webSocketTransport } from '../../core/src/transport/websocket/websocket-transport.js';
 import type { SessionServerOptions } from '../src/server.js';
 import { createSessionServer } from '../src/server.js';
+
+export { until };
 
 export const secret = 'integration-test-secret-0123456789';
 export const key = createSecretKey(Buffer.from(secret, 'utf8'));
@@ -84,22 +88,9 @@ export function client(
     'message',
   ];
   for (const name of names) session.on(name, (arg?: unknown) => events.push({ name, arg, at: Date.now() }));
-  const trace = () =>
-    events
-      .filter((e) => e.name !== 'message')
-      .map((e) =>
-        e.name === 'error'
-          ? `error:${(e.arg as { type: string }).type}`
-          : e.arg === undefined || typeof e.arg === 'object'
-            ? e.name
-            : `${e.name}:${e.arg}`,
-      );
+  const trace = () => events.filter((e) => e.name !== 'message').map((e) => describeEvent(e.name, e.arg));
   return { session, events, trace, urls };
 }
-
-import { until } from '../../../test-support/until.js';
-
-export { until };
 
 /** A raw protocol client for hostile-input tests. */
 export function rawClient(url: string) {

@@ -1,4 +1,5 @@
 /** The documented events of a session as short strings, e.g. 'disconnect:CONNECTION_FAILED'. */
+import { describeEvent } from '../../../../test-support/trace.js';
 import type { Session, SessionEventName } from '../../src/session.js';
 
 export function traceEvents(session: Session): string[] {
@@ -12,15 +13,7 @@ export function traceEvents(session: Session): string[] {
     'session:lost',
   ];
   for (const name of names) {
-    session.on(name, (arg?: unknown) =>
-      trace.push(
-        name === 'error'
-          ? `error:${(arg as { type: string }).type}`
-          : arg === undefined || typeof arg === 'object'
-            ? name
-            : `${name}:${arg}`,
-      ),
-    );
+    session.on(name, (arg?: unknown) => trace.push(describeEvent(name, arg)));
   }
   return trace;
 }

@@ -84,28 +84,22 @@ describe('reliability: no leaks', () => {
         },
       );
     };
-    for (let i = 0; i < 10; i++) await cycle(); // warm up JIT and pools before the baseline
-    await new Promise((r) => setTimeout(r, 100));
-    const baseline = {
+    const snapshot = async () => ({
       openSockets: opened - closed,
       timers: activeTimers(),
       listeners: session.debug.listenerCount(),
       engineTimers: session.debug.pendingTimers(),
       serverConnections: server.stats().connections,
       heapMb: await heapMb(),
-    };
+    });
+    for (let i = 0; i < 10; i++) await cycle(); // warm up JIT and pools before the baseline
+    await new Promise((r) => setTimeout(r, 100));
+    const baseline = await snapshot();
 
     for (let i = 0; i < CYCLES; i++) await cycle();
     await until(() => opened - closed === baseline.openSockets, 3000, 'old sockets to close');
     await new Promise((r) => setTimeout(r, 100));
-    const after = {
-      openSockets: opened - closed,
-      timers: activeTimers(),
-      listeners: session.debug.listenerCount(),
-      engineTimers: session.debug.pendingTimers(),
-      serverConnections: server.stats().connections,
-      heapMb: await heapMb(),
-    };
+    const after = await snapshot();
     const growthMb = after.heapMb - baseline.heapMb;
     console.log(
       `leaks: ${CYCLES} cycles, ${opened} sockets opened; baseline ${JSON.stringify(baseline)}; after ${JSON.stringify(after)}; heap growth ${growthMb.toFixed(2)} MB (gc ${gc ? 'forced' : 'not exposed'})`,
