@@ -40,7 +40,7 @@ export interface ResolvedOptions {
   tokenExpiringMs: number;
   whenOnline: WhenOnline;
   outboxMax: number;
-  heartbeat: { intervalMs: number; timeoutMs: number } | false;
+  heartbeat: Heartbeat;
   clock: Clock;
   network: NetworkSource;
   random: () => number;
@@ -109,19 +109,28 @@ export function resolveReconnect(reconnect: Partial<BackoffOptions> | undefined)
   };
 }
 
-function resolveHeartbeat(heartbeat: SessionOptions['heartbeat']): ResolvedOptions['heartbeat'] {
+/** A finite number > 0 (or the fallback when absent); throws naming the option otherwise. */
+export function positiveNumber(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new SessionOptionsError(option, `expected a finite number > 0, got ${String(value)}.`);
+  }
+  return value;
+}
+
+export type Heartbeat = { intervalMs: number; timeoutMs: number } | false;
+
+/** The `heartbeat` option, for the session and for transports that take their own: one parser. */
+export function resolveHeartbeat(
+  heartbeat: { intervalMs?: number; timeoutMs?: number } | false | undefined,
+): Heartbeat {
   if (heartbeat === false) return false;
   if (heartbeat !== undefined && (typeof heartbeat !== 'object' || heartbeat === null)) {
     throw new SessionOptionsError('heartbeat', 'expected { intervalMs, timeoutMs } or false.');
   }
-  const positive = (option: string, value: unknown, fallback: number) => {
-    const n = nonNegative(option, value, fallback);
-    if (n === 0) throw new SessionOptionsError(option, 'expected a number > 0.');
-    return n;
-  };
   return {
-    intervalMs: positive('heartbeat.intervalMs', heartbeat?.intervalMs, 25_000),
-    timeoutMs: positive('heartbeat.timeoutMs', heartbeat?.timeoutMs, 10_000),
+    intervalMs: positiveNumber('heartbeat.intervalMs', heartbeat?.intervalMs, 25_000),
+    timeoutMs: positiveNumber('heartbeat.timeoutMs', heartbeat?.timeoutMs, 10_000),
   };
 }
 

@@ -16,8 +16,8 @@ import { resolveOptions } from './options.js';
 import { Outbox } from './outbox.js';
 import type { ConnectionStatus, SessionState } from './state.js';
 import { initialState } from './state.js';
-import type { TokenStatus } from './token.js';
-import { decodeToken, refreshAtMs, tokenStatusAt } from './token.js';
+import type { TokenClaims, TokenStatus } from './token.js';
+import { decodeToken, expiryMs, refreshAtMs, tokenStatusAt } from './token.js';
 import type { Input } from './transition.js';
 import { transition } from './transition.js';
 import type { ConnectedInfo, DisconnectReason, ServerEvent, TransportHost } from './transport/types.js';
@@ -263,13 +263,11 @@ export function createSession(options: SessionOptions): Session {
     refreshToken().catch(() => {});
   }
 
-  /** Validate, hand to the transport (live update while connected), then adopt. */
-  async function applyToken(next: string): Promise<void> {
-    const claims = decodeToken(next);
-    const expMs = claims.exp === undefined ? null : claims.exp * 1000;
+  /** Hand a token to the transport (a live update while connected), then adopt it. */
+  async function applyToken(next: string, claims: TokenClaims = decodeToken(next)): Promise<void> {
     const result = await transport.updateToken(next);
     if (destroyed || state().status === 'idle') return;
-    adoptToken(next, result.tokenExpiresAt ?? expMs);
+    adoptToken(next, result.tokenExpiresAt ?? expiryMs(claims));
     if (state().error?.type === 'error:client:token_refresh_failed') dispatch({ type: 'ERROR', error: null });
     emitter.emit('token:refreshed', { expiresAt: localExpiry() });
   }
@@ -435,7 +433,8 @@ export function createSession(options: SessionOptions): Session {
     if (next === undefined && !opts.fetchToken) {
       throw new SessionError('error:client:invalid_state', 'login() needs a token (argument or option) or fetchToken.');
     }
-    if (next !== undefined) decodeToken(next); // throws token_invalid before any state change
+    // Decoded (and so validated, token_invalid) before any state change.
+    let claims = next === undefined ? null : decodeToken(next);
     dispatch({ type: 'LOGIN' });
     flushStatus();
     watchNetwork();
@@ -443,7 +442,7 @@ export function createSession(options: SessionOptions): Session {
     if (next === undefined && opts.fetchToken) {
       try {
         next = await opts.fetchToken();
-        decodeToken(next);
+        claims = decodeToken(next);
       } catch (cause) {
         const error =
           cause instanceof SessionError
@@ -454,8 +453,7 @@ export function createSession(options: SessionOptions): Session {
       }
       if (!live()) return done;
     }
-    const claims = decodeToken(next);
-    adoptToken(next as string, claims.exp === undefined ? null : claims.exp * 1000);
+    adoptToken(next as string, expiryMs(claims as TokenClaims));
     transport.login(next as string);
     return done;
   }
@@ -499,11 +497,11 @@ export function createSession(options: SessionOptions): Session {
 
   async function updateToken(next: string): Promise<void> {
     if (destroyed) throw destroyedError();
-    decodeToken(next);
+    const claims = decodeToken(next);
     if (state().status === 'idle') {
       throw new SessionError('error:client:invalid_state', 'updateToken(): not logged in; use login(token).');
     }
-    await applyToken(next);
+    await applyToken(next, claims);
   }
 
   /** Shared by logout(), a server-side end and destroy(): nothing survives it. */

@@ -52,6 +52,11 @@ export function decodeToken(token: unknown): TokenClaims {
   };
 }
 
+/** `exp` in epoch ms, or null for a token without one. */
+export function expiryMs(claims: TokenClaims): number | null {
+  return claims.exp === undefined ? null : claims.exp * 1000;
+}
+
 /** Token status at `nowMs` for a token expiring at `expiresAtMs` (null: unknown expiry). */
 export function tokenStatusAt(nowMs: number, expiresAtMs: number | null, expiringMs: number): TokenStatus {
   if (expiresAtMs === null) return 'valid';
@@ -76,8 +81,8 @@ export function refreshAtMs(receivedAtMs: number, expiresAtMs: number, leadMs: n
 export function tokenStillValid(token: string | null, nowMs: number): boolean {
   if (!token) return false;
   try {
-    const { exp } = decodeToken(token);
-    return exp === undefined || exp * 1000 > nowMs;
+    const expMs = expiryMs(decodeToken(token));
+    return expMs === null || expMs > nowMs;
   } catch {
     return false;
   }

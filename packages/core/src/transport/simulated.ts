@@ -7,7 +7,7 @@
 import { backoffDelayMs } from '../backoff.js';
 import { TimerSet } from '../clock.js';
 import { SessionError } from '../errors.js';
-import { decodeToken } from '../token.js';
+import { decodeToken, expiryMs } from '../token.js';
 import type { OutgoingMessage, ServerEvent, Transport, TransportHost } from './types.js';
 
 export interface SimulatedTransportOptions {
@@ -168,7 +168,8 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
       h.loginFailed(new SessionError('error:client:login_failed', 'The server refused the token (simulated 4401).'));
       return;
     }
-    if (claims.exp !== undefined && expireTokens && claims.exp * 1000 <= now()) {
+    const expMs = expiryMs(claims);
+    if (expMs !== null && expireTokens && expMs <= now()) {
       record.outcome = 'token_expired';
       h.disconnected('TOKEN_EXPIRED');
       return;
@@ -202,7 +203,7 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
       resumed,
       serverTime: now(),
       resumeWindowMs: windowMs,
-      ...(claims.exp !== undefined ? { tokenExpiresAt: claims.exp * 1000 } : {}),
+      ...(expMs !== null ? { tokenExpiresAt: expMs } : {}),
     });
     const lastSeq = resumed && resume ? resume.lastSeq : 0;
     for (const event of session.events) if (event.seq > lastSeq && connected) h.message(event);
@@ -252,7 +253,8 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
             return;
           }
           armTokenExpiry(claims.exp);
-          resolve(claims.exp === undefined ? {} : { tokenExpiresAt: claims.exp * 1000 });
+          const expMs = expiryMs(claims);
+          resolve(expMs === null ? {} : { tokenExpiresAt: expMs });
         });
       });
     },

@@ -6,6 +6,7 @@
 import type { BackoffOptions } from '../backoff.js';
 import type { Clock } from '../clock.js';
 import type { SessionError } from '../errors.js';
+import type { Heartbeat } from '../options.js';
 
 export type DisconnectReason = 'CONNECTION_FAILED' | 'TOKEN_EXPIRED' | 'CLIENT_DISCONNECTED';
 
@@ -39,7 +40,7 @@ export interface TransportHost {
   /** Random source for jitter (seam for deterministic tests). */
   readonly random: () => number;
   /** The session's heartbeat setting (createSession's `heartbeat` option), for transports that ping. */
-  readonly heartbeat: { intervalMs: number; timeoutMs: number } | false;
+  readonly heartbeat: Heartbeat;
   /** Session to resume on the next handshake, if any; read at every attempt. */
   resumeInfo(): { sessionId: string; lastSeq: number } | null;
 

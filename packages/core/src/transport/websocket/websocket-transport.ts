@@ -16,6 +16,8 @@ import ReconnectingWebSocket from 'reconnecting-websocket';
 import { backoffDelayMs } from '../../backoff.js';
 import { TimerSet, Timers } from '../../clock.js';
 import { SessionError, SessionOptionsError } from '../../errors.js';
+import type { Heartbeat } from '../../options.js';
+import { positiveNumber, resolveHeartbeat } from '../../options.js';
 import type { Transport, TransportHost } from '../types.js';
 import type { ServerFrame } from './frames.js';
 import { parseServerFrame } from './frames.js';
@@ -50,14 +52,6 @@ const OPEN = 1;
 /** Close codes the server uses (design §3). */
 const Close = { tokenExpired: 4001, invalidToken: 4401, replaced: 4409, rateLimited: 4429 } as const;
 
-function positive(option: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new SessionOptionsError(option, `expected a finite number > 0, got ${String(value)}.`);
-  }
-  return value;
-}
-
 export function webSocketTransport(url: string, options: WebSocketTransportOptions = {}): Transport {
   let parsed: URL;
   try {
@@ -73,19 +67,12 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
   }
   const Ctor =
     options.WebSocket ?? (globalThis as unknown as { WebSocket?: WebSocketConstructor }).WebSocket ?? undefined;
-  // The transport's own option wins; otherwise createSession's `heartbeat` (read at attach).
-  let heartbeat: { intervalMs: number; timeoutMs: number } | null =
-    options.heartbeat === false
-      ? null
-      : options.heartbeat === undefined
-        ? { intervalMs: 25_000, timeoutMs: 10_000 }
-        : {
-            intervalMs: positive('heartbeat.intervalMs', options.heartbeat.intervalMs, 25_000),
-            timeoutMs: positive('heartbeat.timeoutMs', options.heartbeat.timeoutMs, 10_000),
-          };
-  const connectionTimeoutMs = positive('connectionTimeoutMs', options.connectionTimeoutMs, 4000);
-  const requestTimeoutMs = positive('requestTimeoutMs', options.requestTimeoutMs, 10_000);
-  const rateLimitedDelayMs = positive('rateLimitedDelayMs', options.rateLimitedDelayMs, 5000);
+  // The transport's own option wins; otherwise createSession's `heartbeat`, taken at attach.
+  let heartbeat: Heartbeat | undefined =
+    options.heartbeat === undefined ? undefined : resolveHeartbeat(options.heartbeat);
+  const connectionTimeoutMs = positiveNumber('connectionTimeoutMs', options.connectionTimeoutMs, 4000);
+  const requestTimeoutMs = positiveNumber('requestTimeoutMs', options.requestTimeoutMs, 10_000);
+  const rateLimitedDelayMs = positiveNumber('rateLimitedDelayMs', options.rateLimitedDelayMs, 5000);
 
   let host: TransportHost | null = null;
   let timers: Timers<'heartbeat' | 'heartbeat-timeout' | 'restart'> | null = null;
@@ -400,7 +387,7 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
   return {
     attach(h) {
       host = h;
-      if (options.heartbeat === undefined) heartbeat = h.heartbeat === false ? null : { ...h.heartbeat };
+      heartbeat ??= h.heartbeat;
       timers = new Timers(h.clock);
       requestTimers = new TimerSet(h.clock);
     },
