@@ -1,4 +1,5 @@
-import type { ServerEvent, SessionEventName } from '@nexmo-session/core';
+import type { ServerEvent } from '@nexmo-session/core';
+import { sessionEventNames } from '@nexmo-session/core';
 import {
   ConnectionBanner,
   ConnectionStatusBadge,
@@ -265,17 +266,8 @@ function Faults({ sub }: { sub: string }) {
   );
 }
 
-const logged: SessionEventName[] = [
-  'status',
-  'disconnect',
-  'reconnecting',
-  'reconnect',
-  'error',
-  'session:resumed',
-  'session:lost',
-  'token:expiring',
-  'token:refreshed',
-];
+// Every documented event but the chat's own messages.
+const logged = sessionEventNames.filter((name) => name !== 'message');
 
 function EventLog() {
   const session = useSessionInstance();

@@ -8,7 +8,7 @@ export type { NetworkSource } from './network.js';
 export { browserNetwork, manualNetwork } from './network.js';
 export type { SessionOptions, WhenOnline } from './options.js';
 export type { ReadonlyStore, Session, SessionEventName, SessionEvents } from './session.js';
-export { createSession, maxMessageBytes } from './session.js';
+export { createSession, maxMessageBytes, sessionEventNames } from './session.js';
 export type { ConnectionStatus, SessionState } from './state.js';
 export { initialState } from './state.js';
 export type { TokenClaims, TokenStatus } from './token.js';

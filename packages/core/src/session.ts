@@ -40,6 +40,24 @@ export interface SessionEvents {
 
 export type SessionEventName = keyof SessionEvents;
 
+/** Every event a session emits, for event logs and devtools (kept in step with SessionEvents by the compiler). */
+export const sessionEventNames = [
+  'status',
+  'disconnect',
+  'reconnecting',
+  'reconnect',
+  'error',
+  'session:resumed',
+  'session:lost',
+  'token:expiring',
+  'token:refreshed',
+  'message',
+] as const satisfies readonly SessionEventName[];
+// A compile error here means an event was added to SessionEvents but not to the list above.
+const everyEventListed: Exclude<SessionEventName, (typeof sessionEventNames)[number]> extends never ? true : never =
+  true;
+void everyEventListed;
+
 export interface Session {
   readonly store: ReadonlyStore<SessionState>;
   getState(): SessionState;

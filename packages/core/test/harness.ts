@@ -3,7 +3,7 @@ import { vi } from 'vitest';
 import { manualNetwork } from '../src/network.js';
 import type { SessionOptions } from '../src/options.js';
 import type { Session, SessionEventName } from '../src/session.js';
-import { createSession } from '../src/session.js';
+import { createSession, sessionEventNames } from '../src/session.js';
 import { makeTestToken } from '../src/testing/test-token.js';
 import type { SimulatedTransportOptions } from '../src/transport/simulated.js';
 import { simulatedTransport } from '../src/transport/simulated.js';
@@ -13,18 +13,7 @@ export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 export const tokenFor = (ttlSeconds = 3600, sub = 'alice') =>
   makeTestToken({ sub, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + ttlSeconds });
 
-const names: SessionEventName[] = [
-  'disconnect',
-  'reconnecting',
-  'reconnect',
-  'error',
-  'status',
-  'session:resumed',
-  'session:lost',
-  'token:expiring',
-  'token:refreshed',
-  'message',
-];
+const names = sessionEventNames;
 
 export interface Logged {
   name: SessionEventName;

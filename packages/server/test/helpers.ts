@@ -7,7 +7,7 @@ import { until } from '../../../test-support/until.js';
 import { manualNetwork } from '../../core/src/network.js';
 import type { SessionOptions } from '../../core/src/options.js';
 import type { Session, SessionEventName } from '../../core/src/session.js';
-import { createSession } from '../../core/src/session.js';
+import { createSession, sessionEventNames } from '../../core/src/session.js';
 import type {
   WebSocketConstructor,
   WebSocketTransportOptions,
@@ -77,16 +77,7 @@ export function client(
     ...options,
   });
   const events: { name: SessionEventName; arg: unknown; at: number }[] = [];
-  const names: SessionEventName[] = [
-    'disconnect',
-    'reconnecting',
-    'reconnect',
-    'error',
-    'session:resumed',
-    'session:lost',
-    'token:refreshed',
-    'message',
-  ];
+  const names = sessionEventNames.filter((n) => n !== 'status' && n !== 'token:expiring');
   for (const name of names) session.on(name, (arg?: unknown) => events.push({ name, arg, at: Date.now() }));
   const trace = () => events.filter((e) => e.name !== 'message').map((e) => describeEvent(e.name, e.arg));
   return { session, events, trace, urls };
