@@ -27,6 +27,12 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
 
 export async function handleDevRoute(req: IncomingMessage, res: ServerResponse, url: URL, ctx: DevContext) {
   const sub = url.searchParams.get('sub') ?? undefined;
+  if (req.method === 'OPTIONS') {
+    // CORS preflight for the playground when it is served from another origin.
+    res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST' });
+    res.end();
+    return;
+  }
   const route = `${req.method} ${url.pathname}`;
   switch (route) {
     case 'GET /dev/token': {
@@ -45,26 +51,14 @@ export async function handleDevRoute(req: IncomingMessage, res: ServerResponse, 
       return json(res, 200, { dropped: ctx.faults.drop(sub) });
     case 'POST /dev/expire-token':
       return json(res, 200, { expired: ctx.faults.expireToken(sub) });
-    case 'POST /dev/pause': {
-      const ms = Number(url.searchParams.get('ms') ?? 5000);
-      if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) return json(res, 400, { error: 'ms: 0..600000' });
-      ctx.faults.pause(ms);
-      return json(res, 200, { pausedMs: ms });
-    }
+    case 'POST /dev/pause':
     case 'POST /dev/freeze': {
       const ms = Number(url.searchParams.get('ms') ?? 5000);
       if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) return json(res, 400, { error: 'ms: 0..600000' });
-      ctx.faults.freeze(ms);
-      return json(res, 200, { frozenMs: ms });
+      if (url.pathname === '/dev/pause') ctx.faults.pause(ms);
+      else ctx.faults.freeze(ms);
+      return json(res, 200, { [url.pathname === '/dev/pause' ? 'pausedMs' : 'frozenMs']: ms });
     }
-    case 'OPTIONS /dev/token':
-    case 'OPTIONS /dev/drop':
-    case 'OPTIONS /dev/expire-token':
-    case 'OPTIONS /dev/pause':
-    case 'OPTIONS /dev/freeze':
-      res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST' });
-      res.end();
-      return;
     default:
       return json(res, 404, { error: 'unknown dev route' });
   }

@@ -183,6 +183,12 @@ describe('dev routes exist only with --dev', () => {
     await c.session.login(minted);
     expect(c.session.getState().userId).toBe('alice');
     expect((await fetch(`http://127.0.0.1:${dev.port}/dev/token?sub=alice&ttl=0`)).status).toBe(400);
+    const post = (path: string) => fetch(`http://127.0.0.1:${dev.port}${path}`, { method: 'POST' });
+    expect((await post('/dev/pause?ms=-1')).status).toBe(400);
+    expect((await post('/dev/freeze?ms=abc')).status).toBe(400);
+    expect(await (await post('/dev/freeze?ms=0')).json()).toEqual({ frozenMs: 0 });
+    expect(await (await post('/dev/pause?ms=0')).json()).toEqual({ pausedMs: 0 });
+    expect((await fetch(`http://127.0.0.1:${dev.port}/dev/drop`, { method: 'OPTIONS' })).status).toBe(204);
     c.session.destroy();
     await dev.close();
     expect(key.symmetricKeySize).toBeGreaterThan(16);
