@@ -20,7 +20,6 @@ export type Input =
   | { type: 'ATTEMPT'; now: number; attempt: number }
   | { type: 'RECONNECTION_FAILED'; error: SessionErrorInfo }
   | { type: 'TOKEN_EXPIRED'; now: number; resumeWindowMs: number }
-  | { type: 'SUSPENDED'; now: number; resumeWindowMs: number }
   | { type: 'LOGIN_FAILED'; error: SessionErrorInfo }
   | { type: 'LOGGED_OUT' }
   | { type: 'TOKEN'; expiresAt: number | null; status: TokenStatus }
@@ -103,16 +102,15 @@ export function transition(state: SessionState, input: Input): SessionState {
       };
 
     case 'TOKEN_EXPIRED':
-    case 'SUSPENDED':
       if (state.status === 'idle') return state;
       return {
         ...state,
         ...outage(state, input.now, input.resumeWindowMs),
         status: 'disconnected',
-        disconnectReason: input.type === 'TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : state.disconnectReason,
+        disconnectReason: 'TOKEN_EXPIRED',
         retryCount: 0,
         nextRetryAt: null,
-        tokenStatus: input.type === 'TOKEN_EXPIRED' ? 'expired' : state.tokenStatus,
+        tokenStatus: 'expired',
       };
 
     case 'LOGIN_FAILED':
