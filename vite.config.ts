@@ -19,6 +19,38 @@ export const alias = [
   { find: /^@nexmo-session\/server$/, replacement: src('./packages/server/src/index.ts') },
 ];
 
+/**
+ * React 18 for the `react18` project (the peer range includes it): the same tests, with `react` and
+ * `react-dom` resolved to test-support/react18. Libraries that import React are inlined so the
+ * alias reaches them too; otherwise they would load the root's React 19 beside it.
+ */
+const react18 = src('./test-support/react18/node_modules/');
+const react18Alias = [
+  // Its CommonJS build would `require('react')` past the alias; its ESM build imports it.
+  {
+    find: /^@testing-library\/react$/,
+    replacement: src('./node_modules/@testing-library/react/dist/@testing-library/react.esm.js'),
+  },
+  { find: /^react$/, replacement: `${react18}react/index.js` },
+  { find: /^react\/(.*)$/, replacement: `${react18}react/$1.js` },
+  { find: /^react-dom$/, replacement: `${react18}react-dom/index.js` },
+  { find: /^react-dom\/(.*)$/, replacement: `${react18}react-dom/$1.js` },
+];
+const reactTests = {
+  root: src('./packages/react'),
+  environment: 'jsdom',
+  include: ['src/**/*.test.tsx', 'test/**/*.test.tsx'],
+  exclude: ['**/*.ssr.test.tsx', '**/node_modules/**'],
+  setupFiles: ['./test/setup.ts'],
+  testTimeout: 15_000,
+};
+
+const ssrTests = {
+  root: src('./packages/react'),
+  environment: 'node',
+  include: ['test/**/*.ssr.test.tsx', 'test/react-version.test.tsx'],
+};
+
 /** The reference server `npm start` runs beside the playground. */
 export const devServerPort = 8787;
 
@@ -62,24 +94,24 @@ export default defineConfig({
       },
       {
         resolve: { alias },
+        test: { name: 'react', ...reactTests, env: { EXPECTED_REACT_MAJOR: '19' } },
+      },
+      {
+        resolve: { alias: [...react18Alias, ...alias] },
         test: {
-          name: 'react',
-          root: src('./packages/react'),
-          environment: 'jsdom',
-          include: ['src/**/*.test.tsx', 'test/**/*.test.tsx'],
-          exclude: ['**/*.ssr.test.tsx', '**/node_modules/**'],
-          setupFiles: ['./test/setup.ts'],
-          testTimeout: 15_000,
+          name: 'react18',
+          ...reactTests,
+          env: { EXPECTED_REACT_MAJOR: '18' },
+          server: { deps: { inline: [/@testing-library\/react/, /storybook/] } },
         },
       },
       {
         resolve: { alias },
-        test: {
-          name: 'react-ssr',
-          root: src('./packages/react'),
-          environment: 'node',
-          include: ['test/**/*.ssr.test.tsx'],
-        },
+        test: { name: 'react-ssr', ...ssrTests, env: { EXPECTED_REACT_MAJOR: '19' } },
+      },
+      {
+        resolve: { alias: [...react18Alias, ...alias] },
+        test: { name: 'react18-ssr', ...ssrTests, env: { EXPECTED_REACT_MAJOR: '18' } },
       },
       {
         resolve: { alias },

@@ -77,7 +77,9 @@ describe('render counts', () => {
     );
     const before = counts.status;
     act(() => made.sim.serverDown()); // status → reconnecting
-    await made.advance(16_000); // four attempts: retryCount and nextRetryAt change 8 times
+    // Four attempts: retryCount and nextRetryAt change 8 times. A second per act(), because React 18
+    // batches every update inside one act() into a single render.
+    for (let s = 0; s < 16; s++) await made.advance(1000);
     expect(counts.status - before).toBe(1);
     expect(counts.retry).toBeGreaterThan(4);
     const mid = counts.status;

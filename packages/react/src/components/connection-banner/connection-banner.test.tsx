@@ -55,6 +55,31 @@ describe('ConnectionBanner', () => {
     await expectNoAxeViolations(container);
   });
 
+  it('turns reconnecting into reconnected in one commit, never hidden in between', async () => {
+    const { container, sim, clock, advance } = await renderConnected(<ConnectionBanner />, {}, { latencyMs: 100 });
+    act(() => sim.serverDown());
+    await advance(1500);
+    expect(banner(container).dataset.state).toBe('reconnecting');
+    // As in an app: no act() around the recovery, React schedules its renders on its own.
+    const g = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
+    const actEnvironment = g.IS_REACT_ACT_ENVIRONMENT;
+    g.IS_REACT_ACT_ENVIRONMENT = false;
+    const records: MutationRecord[] = [];
+    const observer = new MutationObserver((batch) => records.push(...batch));
+    observer.observe(banner(container), { attributeFilter: ['data-state'], attributeOldValue: true });
+    try {
+      sim.serverUp();
+      await clock.advanceAsync(1700); // attempt 2 at 3.1 s, accepted 100 ms later
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      g.IS_REACT_ACT_ENVIRONMENT = actEnvironment;
+    }
+    records.push(...observer.takeRecords());
+    const states = [...records.map((r) => r.oldValue), banner(container).dataset.state];
+    observer.disconnect();
+    expect(states).toEqual(['reconnecting', 'reconnected']);
+  });
+
   it('"Retry now" starts the next attempt at once, by mouse and by keyboard', async () => {
     const { container, sim, session, advance } = await renderConnected(<ConnectionBanner />, {}, { latencyMs: 100 });
     act(() => sim.serverDown());

@@ -8,9 +8,8 @@
  */
 import type { SessionState } from '@nexmo-session/core';
 import type { MouseEvent, ReactNode } from 'react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useSessionInstance } from '../../context.js';
-import { useSessionEvent } from '../../hooks/session-hooks.js';
 import { formatSeconds } from '../../hooks/use-countdown.js';
 import { shallowEqual, useStoreSelector } from '../../hooks/use-store-selector.js';
 import type { BannerMessages } from '../../messages.js';
@@ -59,6 +58,7 @@ const select = (s: SessionState) => ({
   nextRetryAt: s.nextRetryAt,
   connectionLostAt: s.connectionLostAt,
   sessionExpiresAt: s.sessionExpiresAt,
+  sessionId: s.sessionId,
   network: s.network,
   errorType: s.error?.type ?? null,
 });
@@ -95,14 +95,27 @@ export function ConnectionBanner(props: ConnectionBannerProps): ReactNode {
     if (outage) setNotice((n) => (n === null ? n : null));
   }, [outage]);
 
-  // Confirm only what the user saw: a blip that never showed the banner stays silent.
-  const sawOutage = useRef(false);
-  useSessionEvent('reconnect', () => {
-    if (sawOutage.current) setNotice('reconnected');
-    sawOutage.current = false;
-    setShownOutage(null);
-  });
-  useSessionEvent('session:lost', () => setNotice('session-lost'));
+  // The confirmations are read off the store change that ends the outage, during the render that
+  // shows it, so "reconnecting" turns into "reconnected" in one commit. (Setting them from the
+  // `reconnect` event instead costs a render in between on React 18, which schedules a state
+  // update from outside React later than the store update: the banner collapses for a frame.)
+  // Only what the user saw is confirmed: a blip that never showed the banner stays silent.
+  const [sawOutage, setSawOutage] = useState(false);
+  const [previous, setPrevious] = useState(s);
+  if (previous !== s) {
+    setPrevious(s);
+    const reconnected = s.status === 'connected' && previous.status !== 'connected';
+    const afterOutage = previous.connectionLostAt !== null || previous.status === 'reconnecting';
+    if (reconnected && previous.sessionId !== null && s.sessionId !== previous.sessionId) {
+      setNotice('session-lost');
+    } else if (reconnected && afterOutage && sawOutage) {
+      setNotice('reconnected');
+    }
+    if (reconnected) {
+      setSawOutage(false);
+      setShownOutage(null);
+    }
+  }
 
   useEffect(() => {
     if (notice !== 'reconnected') return;
@@ -119,9 +132,7 @@ export function ConnectionBanner(props: ConnectionBannerProps): ReactNode {
   else if (s.status === 'connected' && notice === 'reconnected') state = 'reconnected';
 
   const outageShown = state === 'reconnecting' || state === 'failed' || state === 'offline';
-  useEffect(() => {
-    if (outageShown) sawOutage.current = true;
-  }, [outageShown]);
+  if (outageShown && !sawOutage) setSawOutage(true);
 
   const waiting = s.nextRetryAt !== null && s.nextRetryAt > clock.now();
   const attempt = Math.max(1, Math.min(s.maxRetries, waiting ? s.retryCount + 1 : s.retryCount));
