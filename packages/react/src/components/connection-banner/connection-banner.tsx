@@ -63,6 +63,16 @@ const select = (s: SessionState) => ({
   errorType: s.error?.type ?? null,
 });
 
+type Slice = ReturnType<typeof select>;
+type Milestones = Pick<Slice, 'status' | 'connectionLostAt' | 'sessionId'>;
+const milestones = ({ status, connectionLostAt, sessionId }: Slice): Milestones => ({
+  status,
+  connectionLostAt,
+  sessionId,
+});
+const changed = (a: Milestones, b: Slice) =>
+  a.status !== b.status || a.connectionLostAt !== b.connectionLostAt || a.sessionId !== b.sessionId;
+
 const alertStates: ReadonlySet<BannerState> = new Set(['failed', 'session-lost', 'login-failed']);
 
 export function ConnectionBanner(props: ConnectionBannerProps): ReactNode {
@@ -100,10 +110,12 @@ export function ConnectionBanner(props: ConnectionBannerProps): ReactNode {
   // `reconnect` event instead costs a render in between on React 18, which schedules a state
   // update from outside React later than the store update: the banner collapses for a frame.)
   // Only what the user saw is confirmed: a blip that never showed the banner stays silent.
+  // Only the three fields a confirmation depends on are kept, so the many retryCount/nextRetryAt
+  // changes of an outage do not cost this component a second render pass.
   const [sawOutage, setSawOutage] = useState(false);
-  const [previous, setPrevious] = useState(s);
-  if (previous !== s) {
-    setPrevious(s);
+  const [previous, setPrevious] = useState(() => milestones(s));
+  if (changed(previous, s)) {
+    setPrevious(milestones(s));
     const reconnected = s.status === 'connected' && previous.status !== 'connected';
     const afterOutage = previous.connectionLostAt !== null || previous.status === 'reconnecting';
     if (reconnected && previous.sessionId !== null && s.sessionId !== previous.sessionId) {
