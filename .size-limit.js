@@ -32,4 +32,18 @@ export default [
     limit: '15.7 kB',
     ...common,
   },
+  // The adapters type the SDKs structurally and never import them; a stray import would add
+  // 90–316 kB and fail here long before a user notices.
+  {
+    name: 'nexmo-client adapter entry (without the SDK)',
+    path: 'bench/size/nexmo-client-adapter.js',
+    limit: '1.7 kB',
+    ...common,
+  },
+  {
+    name: '@vonage/client-sdk adapter entry (without the SDK)',
+    path: 'bench/size/vonage-client-sdk-adapter.js',
+    limit: '1.6 kB',
+    ...common,
+  },
 ];

@@ -77,7 +77,7 @@ console.log(`\nBundle size (esbuild, minified, gzip -9, react external) — ${da
 console.log(`${pad('library', 88)} ${pad('min kB', 8)} ${pad('min+gz kB', 10)} ${pad('enforced', 9)} target`);
 for (const r of ours) {
   console.log(
-    `${pad(`nexmo-session ${r.name}`, 88)} ${pad(kb(r.min), 8)} ${pad(kb(r.gzip), 10)} ${pad(r.limit, 9)} ${targets[r.path]}`,
+    `${pad(`nexmo-session ${r.name}`, 88)} ${pad(kb(r.min), 8)} ${pad(kb(r.gzip), 10)} ${pad(r.limit, 9)} ${targets[r.path] ?? '—'}`,
   );
 }
 for (const r of rows) console.log(`${pad(r.name, 88)} ${pad(r.minKb.toFixed(1), 8)} ${r.gzipKb.toFixed(1)}`);
