@@ -4,6 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { createVerifier, TokenRejected } from '../src/keys.js';
 
 const now = () => Math.floor(Date.now() / 1000);
+
+/** Waits, if needed, until less than half of the current second has passed. */
+async function earlyInASecond(): Promise<void> {
+  const into = Date.now() % 1000;
+  if (into > 500) await new Promise((resolve) => setTimeout(resolve, 1005 - into));
+}
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const pem = (k: typeof rsa.publicKey) => k.export({ type: 'spki', format: 'pem' }).toString();
@@ -95,10 +101,16 @@ describe('JWT verification', () => {
       if (claims.nbf !== undefined) j = j.setNotBefore(claims.nbf);
       return j.sign(new TextEncoder().encode(secret));
     };
-    expect(await reason(verify(await sign({ exp: now() - 4 })))).toBe('accepted');
-    expect(await reason(verify(await sign({ exp: now() - 6 })))).toBe('expired');
-    expect(await reason(verify(await sign({ exp: now() + 60, nbf: now() + 4 })))).toBe('accepted');
-    expect(await reason(verify(await sign({ exp: now() + 60, nbf: now() + 6 })))).toBe('invalid');
+    // Claims and jose's clock are whole seconds: a check that straddles a second boundary sees
+    // exp − 4 as exp − 5 (it failed that way once in CI). Each check starts early in a second.
+    const check = async (claims: () => { exp: number; nbf?: number }) => {
+      await earlyInASecond();
+      return reason(verify(await sign(claims())));
+    };
+    expect(await check(() => ({ exp: now() - 4 }))).toBe('accepted');
+    expect(await check(() => ({ exp: now() - 6 }))).toBe('expired');
+    expect(await check(() => ({ exp: now() + 60, nbf: now() + 4 }))).toBe('accepted');
+    expect(await check(() => ({ exp: now() + 60, nbf: now() + 6 }))).toBe('invalid');
   });
 
   it('refuses a short secret and a missing key up front', async () => {
