@@ -150,6 +150,25 @@ describe('ConnectionBanner', () => {
     await expectNoAxeViolations(container);
   });
 
+  it('an offline notice while the socket stayed up does not make a later unseen blip "reconnected"', async () => {
+    const { container, sim, network, session, advance } = await renderConnected(
+      <ConnectionBanner />,
+      {},
+      { latencyMs: 100 },
+    );
+    act(() => network.set(false)); // the browser says offline; the socket is still connected
+    expect(banner(container).dataset.state).toBe('offline');
+    act(() => network.set(true));
+    await advance(100);
+    expect(session.getState().status).toBe('connected');
+    expect(banner(container).dataset.state).toBe('hidden');
+    act(() => sim.drop()); // a blip shorter than showAfterMs: never shown, so never confirmed
+    act(() => session.retryNow());
+    await advance(100);
+    expect(session.getState().status).toBe('connected');
+    expect(banner(container).dataset.state).toBe('hidden');
+  });
+
   it('shows login failure as an alert', async () => {
     const { session, sim, clock, tokenFor } = makeSession();
     sim.rejectLogins();

@@ -112,7 +112,9 @@ export function ConnectionBanner(props: ConnectionBannerProps): ReactNode {
   // Only what the user saw is confirmed: a blip that never showed the banner stays silent.
   // Only the three fields a confirmation depends on are kept, so the many retryCount/nextRetryAt
   // changes of an outage do not cost this component a second render pass.
-  const [sawOutage, setSawOutage] = useState(false);
+  // The outage the user saw, by its connectionLostAt: an offline notice while the socket stayed
+  // up (no outage) must not make a later blip that never showed look "reconnected".
+  const [sawOutageAt, setSawOutageAt] = useState<number | null>(null);
   const [previous, setPrevious] = useState(() => milestones(s));
   if (changed(previous, s)) {
     setPrevious(milestones(s));
@@ -120,11 +122,11 @@ export function ConnectionBanner(props: ConnectionBannerProps): ReactNode {
     const afterOutage = previous.connectionLostAt !== null || previous.status === 'reconnecting';
     if (reconnected && previous.sessionId !== null && s.sessionId !== previous.sessionId) {
       setNotice('session-lost');
-    } else if (reconnected && afterOutage && sawOutage) {
+    } else if (reconnected && afterOutage && sawOutageAt !== null && sawOutageAt === previous.connectionLostAt) {
       setNotice('reconnected');
     }
     if (reconnected) {
-      setSawOutage(false);
+      setSawOutageAt(null);
       setShownOutage(null);
     }
   }
@@ -144,7 +146,9 @@ export function ConnectionBanner(props: ConnectionBannerProps): ReactNode {
   else if (s.status === 'connected' && notice === 'reconnected') state = 'reconnected';
 
   const outageShown = state === 'reconnecting' || state === 'failed' || state === 'offline';
-  if (outageShown && !sawOutage) setSawOutage(true);
+  if (outageShown && s.connectionLostAt !== null && sawOutageAt !== s.connectionLostAt) {
+    setSawOutageAt(s.connectionLostAt);
+  }
 
   const waiting = s.nextRetryAt !== null && s.nextRetryAt > clock.now();
   const attempt = Math.max(1, Math.min(s.maxRetries, waiting ? s.retryCount + 1 : s.retryCount));
