@@ -82,6 +82,7 @@ export function ConnectionBanner(props: ConnectionBannerProps): ReactNode {
   const s = useStoreSelector(session.store, select, shallowEqual);
   const m = { ...defaultBannerMessages, ...props.messages };
   const [notice, setNotice] = useState<'reconnected' | 'session-lost' | null>(null);
+  /** The outage (by its connectionLostAt) this banner has shown, or is due to show now. */
   const [shownOutage, setShownOutage] = useState<number | null>(null);
 
   const outage = s.status === 'reconnecting' || (s.status === 'connecting' && s.connectionLostAt !== null);
@@ -100,35 +101,25 @@ export function ConnectionBanner(props: ConnectionBannerProps): ReactNode {
     return () => clock.clearTimeout(handle);
   }, [outage, s.connectionLostAt, shownOutage, showAfterMs, clock]);
 
-  // A new outage clears an old notice.
-  useEffect(() => {
-    if (outage) setNotice((n) => (n === null ? n : null));
-  }, [outage]);
-
-  // The confirmations are read off the store change that ends the outage, during the render that
-  // shows it, so "reconnecting" turns into "reconnected" in one commit. (Setting them from the
-  // `reconnect` event instead costs a render in between on React 18, which schedules a state
-  // update from outside React later than the store update: the banner collapses for a frame.)
-  // Only what the user saw is confirmed: a blip that never showed the banner stays silent.
-  // Only the three fields a confirmation depends on are kept, so the many retryCount/nextRetryAt
-  // changes of an outage do not cost this component a second render pass.
-  // The outage the user saw, by its connectionLostAt: an offline notice while the socket stayed
-  // up (no outage) must not make a later blip that never showed look "reconnected".
-  const [sawOutageAt, setSawOutageAt] = useState<number | null>(null);
+  // Notices follow the store's milestones, adjusted during the render that sees them change, so
+  // "reconnecting" turns into "reconnected" in one commit. (From `reconnect`/`session:lost`
+  // listeners, React 18 commits a hidden banner in between: it schedules a state update from
+  // outside React later than the store update.) Only status, connectionLostAt and sessionId are
+  // compared, so retry ticks cost no second render pass. Only an outage the user saw is
+  // confirmed: a blip that never showed the banner, or an "offline" notice while the socket
+  // stayed up (no outage at all), stays silent.
   const [previous, setPrevious] = useState(() => milestones(s));
   if (changed(previous, s)) {
     setPrevious(milestones(s));
     const reconnected = s.status === 'connected' && previous.status !== 'connected';
-    const afterOutage = previous.connectionLostAt !== null || previous.status === 'reconnecting';
     if (reconnected && previous.sessionId !== null && s.sessionId !== previous.sessionId) {
       setNotice('session-lost');
-    } else if (reconnected && afterOutage && sawOutageAt !== null && sawOutageAt === previous.connectionLostAt) {
+    } else if (reconnected && shownOutage !== null && shownOutage === previous.connectionLostAt) {
       setNotice('reconnected');
+    } else if (s.connectionLostAt !== null && previous.connectionLostAt === null) {
+      setNotice(null); // a new outage ends an old notice
     }
-    if (reconnected) {
-      setSawOutageAt(null);
-      setShownOutage(null);
-    }
+    if (reconnected) setShownOutage(null);
   }
 
   useEffect(() => {
@@ -146,8 +137,8 @@ export function ConnectionBanner(props: ConnectionBannerProps): ReactNode {
   else if (s.status === 'connected' && notice === 'reconnected') state = 'reconnected';
 
   const outageShown = state === 'reconnecting' || state === 'failed' || state === 'offline';
-  if (outageShown && s.connectionLostAt !== null && sawOutageAt !== s.connectionLostAt) {
-    setSawOutageAt(s.connectionLostAt);
+  if (outageShown && s.connectionLostAt !== null && shownOutage !== s.connectionLostAt) {
+    setShownOutage(s.connectionLostAt);
   }
 
   const waiting = s.nextRetryAt !== null && s.nextRetryAt > clock.now();
