@@ -3,13 +3,12 @@
  * Socket.IO 4 server with connection-state recovery doing the same work (same client count,
  * same restart storm). Each server runs alone in its own process; memory is its heap after GC.
  */
-import type { ChildProcess } from 'node:child_process';
-import { fork } from 'node:child_process';
 import { createSecretKey } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { Socket } from 'socket.io-client';
 import { io as ioClient } from 'socket.io-client';
 import WebSocket from 'ws';
+import { forkServer } from '../test-support/child-server.js';
 
 const CLIENTS = Number(process.argv[2] ?? 2000);
 const MESSAGES_PER_CLIENT = 20;
@@ -17,36 +16,10 @@ const secret = 'bench-secret-0123456789abcdef';
 const key = createSecretKey(Buffer.from(secret));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function child(script: string, args: string[]) {
-  const proc: ChildProcess = fork(script, args, {
-    execArgv: ['--expose-gc'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  let nextId = 1;
-  const ready = new Promise<number>((r) => proc.once('message', (m: { port: number }) => r(m.port)));
-  const ask = <T>(type: string) =>
-    new Promise<T>((resolve) => {
-      const id = nextId++;
-      const on = (m: { id?: number } & T) => {
-        if (m.id !== id) return;
-        proc.off('message', on);
-        resolve(m);
-      };
-      proc.on('message', on);
-      proc.send({ type, id });
-    });
-  const stop = () =>
-    new Promise((r) => {
-      proc.once('exit', r);
-      proc.send({ type: 'exit' });
-    });
-  return { ready, ask, stop };
-}
-
 type Mem = { memory: { heapMb: number; rssMb: number } };
 
 async function ours() {
-  const server = child('packages/server/test/reliability/load-server.mjs', [secret, 'ack-only']);
+  const server = forkServer('packages/server/test/reliability/load-server.mjs', [secret, 'ack-only']);
   const port = await server.ready;
   const base = (await server.ask<Mem>('stats')).memory;
   const tokens = await Promise.all(
@@ -118,7 +91,7 @@ async function ours() {
 }
 
 async function socketIo() {
-  const server = child('bench/socketio-server.mjs', []);
+  const server = forkServer('bench/socketio-server.mjs');
   const port = await server.ready;
   const base = (await server.ask<Mem>('stats')).memory;
   const sockets: Socket[] = [];

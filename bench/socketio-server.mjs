@@ -2,6 +2,7 @@
 // state recovery on, an acknowledged message, restart in place. Driven over IPC.
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
+import { memory } from '../test-support/child-memory.mjs';
 
 let http;
 let io;
@@ -19,11 +20,6 @@ async function start() {
   port = http.address().port;
 }
 await start();
-const memory = () => {
-  globalThis.gc?.();
-  const m = process.memoryUsage();
-  return { rssMb: m.rss / 1048576, heapMb: m.heapUsed / 1048576 };
-};
 process.on('message', async (msg) => {
   if (msg.type === 'restart') {
     io.close();

@@ -1,5 +1,7 @@
 // The reference server in its own process for the load test: restarts in place (same port, same
 // registry, as a deploy with a shared store would) and reports its memory. Driven over IPC.
+
+import { memory } from '../../../../test-support/child-memory.mjs';
 import { createSessionServer, InMemoryRegistry } from '../../dist/index.js';
 
 const secret = process.argv[2];
@@ -17,12 +19,6 @@ const options = {
 };
 let server = await createSessionServer(options);
 const port = server.port;
-
-const memory = () => {
-  globalThis.gc?.();
-  const m = process.memoryUsage();
-  return { rssMb: m.rss / 1048576, heapMb: m.heapUsed / 1048576 };
-};
 
 process.on('message', async (msg) => {
   if (msg.type === 'restart') {

@@ -3,44 +3,24 @@
  * inside the window; memory per session is measured in the server's own process. A client that
  * floods or sends garbage is cut off without raising the others' ping latency noticeably.
  */
-import type { ChildProcess } from 'node:child_process';
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { ChildServer } from '../../../../test-support/child-server.js';
+import { forkServer } from '../../../../test-support/child-server.js';
 import { mint, secret, until } from '../helpers.js';
 
 const SESSIONS = Number(process.env.LOAD_SESSIONS ?? 5000);
 const RESTARTS = 3;
-let child: ChildProcess;
+let child: ChildServer;
 let url: string;
-let nextId = 1;
-
-function ask<T>(type: string): Promise<T> {
-  const id = nextId++;
-  return new Promise((resolve) => {
-    const onMessage = (msg: { id?: number } & T) => {
-      if (msg.id !== id) return;
-      child.off('message', onMessage);
-      resolve(msg);
-    };
-    child.on('message', onMessage);
-    child.send({ type, id });
-  });
-}
+const ask = <T>(type: string) => child.ask<T>(type);
 
 beforeAll(async () => {
-  const script = fileURLToPath(new URL('./load-server.mjs', import.meta.url));
-  child = fork(script, [secret], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const port = await new Promise<number>((resolve) => {
-    child.once('message', (msg: { port: number }) => resolve(msg.port));
-  });
-  url = `ws://127.0.0.1:${port}/ws`;
+  child = forkServer(fileURLToPath(new URL('./load-server.mjs', import.meta.url)), [secret]);
+  url = `ws://127.0.0.1:${await child.ready}/ws`;
 });
-afterAll(async () => {
-  child.send({ type: 'exit' });
-  await new Promise((r) => child.once('exit', r));
-});
+afterAll(() => child.stop());
 
 /** A lightweight protocol client: logs in, and on any close resumes after a jittered delay. */
 class LoadClient {
