@@ -9,6 +9,7 @@ const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export const alias = [
   { find: /^@nexmo-session\/react\/styles\.css$/, replacement: src('./packages/react/src/styles.css') },
   { find: /^@nexmo-session\/core\/testing$/, replacement: src('./packages/core/src/testing.ts') },
+  { find: /^@nexmo-session\/core\/protocol$/, replacement: src('./packages/core/src/protocol/index.ts') },
   { find: /^@nexmo-session\/core\/nexmo-client$/, replacement: src('./packages/core/src/entries/nexmo-client.ts') },
   {
     find: /^@nexmo-session\/core\/vonage-client-sdk$/,

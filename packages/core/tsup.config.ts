@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     testing: 'src/testing.ts',
+    protocol: 'src/protocol/index.ts',
     'nexmo-client': 'src/entries/nexmo-client.ts',
     'vonage-client-sdk': 'src/entries/vonage-client-sdk.ts',
   },
