@@ -20,81 +20,59 @@ export const realClock: Clock = {
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/** setTimeout fires at once for delays above this (browsers and Node): longer waits are chained. */
+export const maxTimerDelayMs = 2 ** 31 - 1;
+
 /**
- * A set of named timers on one clock: setting a name replaces its previous timer, so one
- * concern never has two timers, and `clearAll()` is how logout/destroy guarantee nothing survives.
+ * A group of one-shot timers on one clock, cancelled together. Each timer fires at an absolute
+ * time; waits longer than setTimeout's limit are chained, never early (a 30-day token must not
+ * expire at once). Machine states own one group each, so leaving a state cancels its timers.
  */
-export class Timers<Name extends string = string> {
+export class TimerGroup {
   readonly #clock: Clock;
-  readonly #handles = new Map<Name, TimerHandle>();
+  readonly #handles = new Map<number, TimerHandle>();
+  #nextId = 1;
 
   constructor(clock: Clock) {
     this.#clock = clock;
   }
 
-  set(name: Name, atMs: number, fn: () => void): void {
-    this.clear(name);
-    const delayMs = Math.max(0, atMs - this.#clock.now());
-    const handle = this.#clock.setTimeout(() => {
-      this.#handles.delete(name);
-      fn();
-    }, delayMs);
-    this.#handles.set(name, handle);
+  /** Run `fn` at `atMs` (epoch ms on this clock). Returns an id for `cancel`. */
+  at(atMs: number, fn: () => void): number {
+    const id = this.#nextId++;
+    const arm = () => {
+      const delayMs = Math.max(0, atMs - this.#clock.now());
+      const chained = delayMs > maxTimerDelayMs;
+      this.#handles.set(
+        id,
+        this.#clock.setTimeout(
+          () => {
+            if (chained) return arm();
+            this.#handles.delete(id);
+            fn();
+          },
+          chained ? maxTimerDelayMs : delayMs,
+        ),
+      );
+    };
+    arm();
+    return id;
   }
 
-  clear(name: Name): void {
-    const handle = this.#handles.get(name);
+  after(delayMs: number, fn: () => void): number {
+    return this.at(this.#clock.now() + delayMs, fn);
+  }
+
+  cancel(id: number | null | undefined): void {
+    if (id == null) return;
+    const handle = this.#handles.get(id);
     if (handle === undefined) return;
     this.#clock.clearTimeout(handle);
-    this.#handles.delete(name);
-  }
-
-  has(name: Name): boolean {
-    return this.#handles.has(name);
-  }
-
-  clearAll(): void {
-    for (const handle of this.#handles.values()) this.#clock.clearTimeout(handle);
-    this.#handles.clear();
-  }
-
-  get size(): number {
-    return this.#handles.size;
-  }
-}
-
-/**
- * Anonymous one-shot timers on one clock, all cancellable at once (for transports: attempt
- * delays, simulated latency). `size` lets tests prove nothing is left behind.
- */
-export class TimerSet {
-  readonly #clock: Clock;
-  readonly #handles = new Set<TimerHandle>();
-
-  constructor(clock: Clock) {
-    this.#clock = clock;
-  }
-
-  after(delayMs: number, fn: () => void): TimerHandle {
-    const handle = this.#clock.setTimeout(
-      () => {
-        this.#handles.delete(handle);
-        fn();
-      },
-      Math.max(0, delayMs),
-    );
-    this.#handles.add(handle);
-    return handle;
-  }
-
-  cancel(handle: TimerHandle | null | undefined): void {
-    if (handle === null || handle === undefined || !this.#handles.has(handle)) return;
-    this.#clock.clearTimeout(handle);
-    this.#handles.delete(handle);
+    this.#handles.delete(id);
   }
 
   cancelAll(): void {
-    for (const handle of this.#handles) this.#clock.clearTimeout(handle);
+    for (const handle of this.#handles.values()) this.#clock.clearTimeout(handle);
     this.#handles.clear();
   }
 

@@ -1,13 +1,23 @@
 /**
  * Every failure the kit reports is a SessionError with a `type` string from this list, so apps
  * can branch on `err.type` exactly as they do with the SDK's `error:client:reconnection_failed`.
+ * Each type names its cause; `details` carries the facts (close code, seq range, URL).
  */
 export type SessionErrorType =
+  /** Every attempt of a cycle failed; `cause` is the last attempt's failure. */
   | 'error:client:reconnection_failed'
+  /** An attempt could not reach the server (refused, timed out, wrong URL); `details` says how. */
+  | 'error:client:unreachable'
+  /** The server refused the token at login (close 4401); `details.reason` is the server's reason. */
   | 'error:client:login_failed'
+  /** A token that is not a JWT, belongs to another user, or that the server refused in an update. */
   | 'error:client:token_invalid'
   | 'error:client:token_expired'
-  | 'error:client:token_refresh_failed'
+  /** fetchToken() rejected or did not settle within fetchTokenTimeoutMs; `cause` is its error. */
+  | 'error:client:fetch_token_failed'
+  /** The server could no longer replay some events; `details` is `{ fromSeq, toSeq }`. */
+  | 'error:client:events_missed'
+  | 'error:client:websocket_unavailable'
   | 'error:client:invalid_state'
   | 'error:client:outbox_full'
   | 'error:client:message_too_big'
@@ -20,11 +30,13 @@ export class SessionError extends Error {
   override readonly name = 'SessionError';
   readonly type: SessionErrorType;
   override readonly cause?: unknown;
+  readonly details?: Readonly<Record<string, unknown>>;
 
-  constructor(type: SessionErrorType, message: string, cause?: unknown) {
+  constructor(type: SessionErrorType, message: string, cause?: unknown, details?: Record<string, unknown>) {
     super(message);
     this.type = type;
     if (cause !== undefined) this.cause = cause;
+    if (details !== undefined) this.details = details;
   }
 }
 
@@ -45,10 +57,12 @@ export interface SessionErrorInfo {
   type: SessionErrorType;
   message: string;
   cause?: unknown;
+  details?: Readonly<Record<string, unknown>>;
 }
 
 export function toErrorInfo(err: SessionError): SessionErrorInfo {
-  return err.cause === undefined
-    ? { type: err.type, message: err.message }
-    : { type: err.type, message: err.message, cause: err.cause };
+  const info: SessionErrorInfo = { type: err.type, message: err.message };
+  if (err.cause !== undefined) info.cause = err.cause;
+  if (err.details !== undefined) info.details = err.details;
+  return info;
 }

@@ -1,32 +1,51 @@
 /**
- * The network seam: online/offline signals. The default reads the browser when there is one and
- * reports "always online" elsewhere (Node, SSR), so nothing touches `window` outside a browser.
+ * The network seam: online/offline and "the page became visible" signals. The default reads the
+ * browser when there is one and reports "always online" elsewhere (Node, SSR), so nothing touches
+ * `window` or `document` outside a browser. Listeners are attached on the first subscriber only.
  */
+export type NetworkChange = 'online' | 'offline' | 'visible';
+
 export interface NetworkSource {
   isOnline(): boolean;
   /** Returns an unsubscribe function. */
-  subscribe(listener: (online: boolean) => void): () => void;
+  subscribe(listener: (change: NetworkChange) => void): () => void;
 }
 
 export const browserNetwork: NetworkSource = {
   isOnline: () => (typeof navigator === 'undefined' ? true : navigator.onLine !== false),
   subscribe(listener) {
     if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return () => {};
-    const online = () => listener(true);
-    const offline = () => listener(false);
+    const online = () => listener('online');
+    const offline = () => listener('offline');
+    // A tab coming back to the foreground may hold a socket that died while it slept.
+    const visible = () => {
+      if (typeof document !== 'undefined' && document.visibilityState === 'visible') listener('visible');
+    };
+    const doc = typeof document === 'undefined' ? null : document;
     window.addEventListener('online', online);
     window.addEventListener('offline', offline);
+    doc?.addEventListener('visibilitychange', visible);
     return () => {
       window.removeEventListener('online', online);
       window.removeEventListener('offline', offline);
+      doc?.removeEventListener('visibilitychange', visible);
     };
   },
 };
 
+export interface ManualNetwork extends NetworkSource {
+  set(online: boolean): void;
+  /** Report that the page became visible again. */
+  visible(): void;
+}
+
 /** A network source driven by hand: for tests, Storybook and the playground's "go offline" button. */
-export function manualNetwork(initiallyOnline = true): NetworkSource & { set(online: boolean): void } {
+export function manualNetwork(initiallyOnline = true): ManualNetwork {
   let online = initiallyOnline;
-  const listeners = new Set<(online: boolean) => void>();
+  const listeners = new Set<(change: NetworkChange) => void>();
+  const emit = (change: NetworkChange) => {
+    for (const l of [...listeners]) l(change);
+  };
   return {
     isOnline: () => online,
     subscribe(listener) {
@@ -36,7 +55,8 @@ export function manualNetwork(initiallyOnline = true): NetworkSource & { set(onl
     set(next) {
       if (next === online) return;
       online = next;
-      for (const l of [...listeners]) l(online);
+      emit(online ? 'online' : 'offline');
     },
+    visible: () => emit('visible'),
   };
 }

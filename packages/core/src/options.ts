@@ -8,6 +8,11 @@ import type { NetworkSource } from './network.js';
 import { browserNetwork } from './network.js';
 import type { Transport } from './transport/types.js';
 
+/**
+ * 'connect': an `online` event or the page becoming visible starts an attempt now, while
+ * reconnecting and also after failure inside the resume window. 'retry': only while reconnecting.
+ * 'ignore': neither (offline still pauses the schedule).
+ */
 export type WhenOnline = 'retry' | 'connect' | 'ignore';
 
 export interface SessionOptions {
@@ -20,8 +25,22 @@ export interface SessionOptions {
   resumeWindowMs?: number;
   tokenRefreshLeadMs?: number;
   tokenExpiringMs?: number;
+  /** What an `online` event (or the page becoming visible) does: see WhenOnline. Default 'connect'. */
   whenOnline?: WhenOnline;
-  outbox?: { max?: number };
+  /**
+   * max: messages that may wait while not connected (default 100). maxInFlight: unacknowledged
+   * messages on the wire at once (default 32); the rest wait their turn, in order.
+   */
+  outbox?: { max?: number; maxInFlight?: number };
+  /** A message unacknowledged this long on a live socket makes the engine probe it. Default 10000. */
+  ackTimeoutMs?: number;
+  /** A fetchToken() call that has not settled by then counts as failed. Default 15000. */
+  fetchTokenTimeoutMs?: number;
+  /**
+   * Outage notices (store `notice`): an outage shows after showAfterMs (default 1000; blips shorter
+   * than that never show); "reconnected" stays reconnectedMs (default 3000).
+   */
+  notices?: { showAfterMs?: number; reconnectedMs?: number };
   /** Dead-connection detection for transports that do it (WebSocket). `false` turns it off. */
   heartbeat?: { intervalMs?: number; timeoutMs?: number } | false;
   clock?: Clock;
@@ -40,6 +59,11 @@ export interface ResolvedOptions {
   tokenExpiringMs: number;
   whenOnline: WhenOnline;
   outboxMax: number;
+  maxInFlight: number;
+  ackTimeoutMs: number;
+  fetchTokenTimeoutMs: number;
+  showAfterMs: number;
+  reconnectedMs: number;
   heartbeat: Heartbeat;
   clock: Clock;
   network: NetworkSource;
@@ -71,6 +95,13 @@ function oneOf<T extends string>(option: string, value: unknown, allowed: readon
     );
   }
   return value as T;
+}
+
+function objectOrUndefined<T extends object>(option: string, value: unknown): T | undefined {
+  if (value !== undefined && (typeof value !== 'object' || value === null)) {
+    throw new SessionOptionsError(option, 'expected an object.');
+  }
+  return value as T | undefined;
 }
 
 function functionOrUndefined<F>(option: string, value: unknown): F | undefined {
@@ -156,6 +187,8 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   ) {
     throw new SessionOptionsError('clock', 'expected { now, setTimeout, clearTimeout }.');
   }
+  const outbox = objectOrUndefined<NonNullable<SessionOptions['outbox']>>('outbox', options.outbox);
+  const notices = objectOrUndefined<NonNullable<SessionOptions['notices']>>('notices', options.notices);
   const network = options.network ?? browserNetwork;
   if (typeof network.isOnline !== 'function' || typeof network.subscribe !== 'function') {
     throw new SessionOptionsError('network', 'expected { isOnline, subscribe }.');
@@ -168,8 +201,13 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     resumeWindowMs: nonNegative('resumeWindowMs', options.resumeWindowMs, 300_000),
     tokenRefreshLeadMs: nonNegative('tokenRefreshLeadMs', options.tokenRefreshLeadMs, 60_000),
     tokenExpiringMs: nonNegative('tokenExpiringMs', options.tokenExpiringMs, 120_000),
-    whenOnline: oneOf('whenOnline', options.whenOnline, ['retry', 'connect', 'ignore'] as const, 'retry'),
-    outboxMax: integerAtLeast('outbox.max', options.outbox?.max, 0, 100),
+    whenOnline: oneOf('whenOnline', options.whenOnline, ['retry', 'connect', 'ignore'] as const, 'connect'),
+    outboxMax: integerAtLeast('outbox.max', outbox?.max, 0, 100),
+    maxInFlight: integerAtLeast('outbox.maxInFlight', outbox?.maxInFlight, 1, 32),
+    ackTimeoutMs: positiveNumber('ackTimeoutMs', options.ackTimeoutMs, 10_000),
+    fetchTokenTimeoutMs: positiveNumber('fetchTokenTimeoutMs', options.fetchTokenTimeoutMs, 15_000),
+    showAfterMs: nonNegative('notices.showAfterMs', notices?.showAfterMs, 1000),
+    reconnectedMs: positiveNumber('notices.reconnectedMs', notices?.reconnectedMs, 3000),
     heartbeat: resolveHeartbeat(options.heartbeat),
     clock,
     network,

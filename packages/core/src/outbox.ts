@@ -1,11 +1,17 @@
 /**
- * App messages that the server has not acknowledged yet, in send order. Each carries a client-made
- * `mid`, so resending everything unacknowledged after a reconnect is safe: the server drops repeats.
+ * App messages from send() until the server acknowledges them, in send order, with flow control
+ * (design §2.4.13): at most `maxInFlight` unacknowledged on the wire, paced by a token bucket under
+ * the limits the server announced, a rate-limited nack puts its message back in its place and
+ * pauses sending for retryAfterMs. Each message carries a client-made `mid`, so resending what was
+ * unacknowledged after a reconnect is safe: the server drops repeats.
  */
 import { SessionError } from './errors.js';
+import type { NackCode, ProtocolLimits } from './protocol/index.js';
 import type { OutgoingMessage } from './transport/types.js';
 
-interface Pending extends OutgoingMessage {
+interface Entry extends OutgoingMessage {
+  /** On the wire since (epoch ms), or null while waiting its turn. */
+  sentAt: number | null;
   resolve(): void;
   reject(err: SessionError): void;
 }
@@ -19,56 +25,137 @@ export function makeMid(): string {
 }
 
 export class Outbox {
-  readonly #pending = new Map<string, Pending>();
+  /** Insertion-ordered: iteration order is send order, acks remove from anywhere in O(1). */
+  readonly #entries = new Map<string, Entry>();
   readonly #max: number;
+  readonly #maxInFlight: number;
+  #inFlight = 0;
+  #pausedUntil = 0;
+  #limits: ProtocolLimits | null = null;
+  #tokens = 0;
+  #refilledAt = 0;
 
-  constructor(max: number) {
+  constructor(max: number, maxInFlight: number) {
     this.#max = max;
+    this.#maxInFlight = maxInFlight;
   }
 
   get size(): number {
-    return this.#pending.size;
+    return this.#entries.size;
   }
 
   /**
-   * Accept a message. `whileDisconnected` applies the limit: messages sent while connected are
-   * in flight, not waiting, and are never refused for space.
+   * Accept a message. `connected`: sends made on a live connection are never refused for space
+   * (they wait their turn behind maxInFlight); while not connected at most `max` may wait.
    */
-  add(body: unknown, whileDisconnected: boolean): { message: OutgoingMessage; done: Promise<void> } {
-    if (whileDisconnected && this.#pending.size >= this.#max) {
-      throw new SessionError(
-        'error:client:outbox_full',
-        `Outbox is full: ${this.#max} messages are waiting for the connection (option outbox.max).`,
+  add(body: unknown, connected: boolean): Promise<void> {
+    if (!connected && this.#entries.size >= this.#max) {
+      return Promise.reject(
+        new SessionError(
+          'error:client:outbox_full',
+          `Outbox is full: ${this.#max} messages are waiting for the connection (option outbox.max).`,
+        ),
       );
     }
-    const mid = makeMid();
-    let resolve!: () => void;
-    let reject!: (err: SessionError) => void;
-    const done = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
+    return new Promise<void>((resolve, reject) => {
+      const mid = makeMid();
+      this.#entries.set(mid, { mid, body, sentAt: null, resolve, reject });
     });
-    this.#pending.set(mid, { mid, body, resolve, reject });
-    return { message: { mid, body }, done };
+  }
+
+  /** A new connection: its announced limits, a full bucket, nothing in flight on it yet. */
+  connected(limits: ProtocolLimits | undefined, now: number): void {
+    this.#limits = limits ?? null;
+    this.#tokens = limits?.burst ?? 0;
+    this.#refilledAt = now;
+    this.#pausedUntil = 0;
+  }
+
+  /** The connection is gone: whatever was on the wire waits again, in its place, for the next one. */
+  disconnected(): void {
+    for (const entry of this.#entries.values()) entry.sentAt = null;
+    this.#inFlight = 0;
+  }
+
+  /**
+   * Send what may go now, oldest first. Returns when to try again (epoch ms) if messages are
+   * held back by the pace or a nack's wait, or null when nothing waits for time.
+   */
+  pump(now: number, send: (message: OutgoingMessage) => void): number | null {
+    if (now < this.#pausedUntil) return this.#pausedUntil;
+    const limits = this.#limits;
+    if (limits) {
+      this.#tokens = Math.min(
+        limits.burst,
+        this.#tokens + ((now - this.#refilledAt) / 1000) * limits.messagesPerSecond,
+      );
+      this.#refilledAt = now;
+    }
+    for (const entry of this.#entries.values()) {
+      if (this.#inFlight >= this.#maxInFlight) return null;
+      if (entry.sentAt !== null) continue;
+      if (limits) {
+        if (this.#tokens < 1) return now + Math.ceil(((1 - this.#tokens) / limits.messagesPerSecond) * 1000);
+        this.#tokens -= 1;
+      }
+      entry.sentAt = now;
+      this.#inFlight += 1;
+      send({ mid: entry.mid, body: entry.body });
+    }
+    return null;
   }
 
   /** Returns false for an ack of a message we no longer hold (a repeat ack after a resend). */
   ack(mid: string): boolean {
-    const entry = this.#pending.get(mid);
+    const entry = this.#entries.get(mid);
     if (!entry) return false;
-    this.#pending.delete(mid);
+    this.#entries.delete(mid);
+    if (entry.sentAt !== null) this.#inFlight -= 1;
     entry.resolve();
     return true;
   }
 
-  /** Everything unacknowledged, oldest first: what to (re)send after a connect. */
-  unacked(): OutgoingMessage[] {
-    return [...this.#pending.values()].map(({ mid, body }) => ({ mid, body }));
+  /**
+   * The server did not take `mid`. rate_limited: it waits again in its place and sending pauses
+   * for retryAfterMs (the server nacks everything after it until then, so order holds). Otherwise
+   * it never will be taken: its send() rejects.
+   */
+  nack(mid: string, code: NackCode, message: string, retryAfterMs: number | undefined, now: number): boolean {
+    const entry = this.#entries.get(mid);
+    if (!entry) return false;
+    if (entry.sentAt !== null) this.#inFlight -= 1;
+    if (code === 'rate_limited') {
+      entry.sentAt = null;
+      this.#pausedUntil = Math.max(this.#pausedUntil, now + Math.max(retryAfterMs ?? 1000, 1));
+      return true;
+    }
+    this.#entries.delete(mid);
+    entry.reject(
+      new SessionError(
+        code === 'too_large' ? 'error:client:message_too_big' : 'error:client:invalid_message',
+        `The server refused the message: ${message}.`,
+      ),
+    );
+    return true;
+  }
+
+  /** When the oldest unacknowledged message went on the wire, for the ack timeout. */
+  oldestSentAt(): number | null {
+    let oldest: number | null = null;
+    for (const { sentAt } of this.#entries.values())
+      if (sentAt !== null && (oldest === null || sentAt < oldest)) oldest = sentAt;
+    return oldest;
   }
 
   rejectAll(err: SessionError): void {
-    const entries = [...this.#pending.values()];
-    this.#pending.clear();
+    const entries = [...this.#entries.values()];
+    this.#entries.clear();
+    this.#inFlight = 0;
     for (const entry of entries) entry.reject(err);
+  }
+
+  /** Mids and states, oldest first (devtools). */
+  inspect(): { mid: string; body: unknown; sentAt: number | null }[] {
+    return [...this.#entries.values()].map(({ mid, body, sentAt }) => ({ mid, body, sentAt }));
   }
 }

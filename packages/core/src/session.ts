@@ -1,26 +1,50 @@
 /**
- * The effects layer: owns the store, the token timers, the outbox and the transport, and turns
- * the transport's reports into store transitions (transition.ts) and public events.
+ * The engine: one explicit machine (machine.ts) driven by inputs — API calls, connection reports,
+ * timers, network changes, the token manager — and the effects of entering and leaving its states.
  *
- * Rule of thumb for every handler below: compute the next state with the pure transition, commit
- * it, and only then emit events, so a listener that reads `store.getState()` sees the new state.
+ * Three rules hold everything together:
+ * 1. Run to completion. Inputs are processed one at a time; an input raised while another is being
+ *    processed (by a listener, an effect or a synchronous report) waits in the queue. Each step
+ *    computes the next state, runs its effects, commits the store, then emits its events
+ *    (documented events first, `status` last), so a listener always reads the new state.
+ * 2. Timers belong to states. Entering a state arms them in `stateTimers`; leaving it cancels
+ *    them all, so no wait outlives the state that needed it.
+ * 3. Generations. login(), logout() and destroy() start a new generation; a connection, a token
+ *    fetch or a request answer that arrives for an older one is dropped.
  */
 import type { StoreApi } from 'zustand/vanilla';
 import { createStore } from 'zustand/vanilla';
+import { backoffDelayMs } from './backoff.js';
 import type { Clock } from './clock.js';
-import { Timers } from './clock.js';
+import { TimerGroup } from './clock.js';
 import { Emitter } from './emitter.js';
+import type { SessionErrorInfo } from './errors.js';
 import { SessionError, toErrorInfo } from './errors.js';
+import type { MachineState } from './machine.js';
+import { retryFields, statusOf } from './machine.js';
+import type { NetworkChange } from './network.js';
 import type { SessionOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import { Outbox } from './outbox.js';
-import type { ConnectionStatus, SessionState } from './state.js';
+import type { NackCode } from './protocol/index.js';
+import { jsonDepth, maxBodyDepth, messageEnvelopeBytes } from './protocol/index.js';
+import type { ConnectionStatus, Notice, SessionState } from './state.js';
 import { initialState } from './state.js';
-import type { TokenClaims, TokenStatus } from './token.js';
-import { decodeToken, expiryMs, refreshAtMs, tokenStatusAt } from './token.js';
-import type { Input } from './transition.js';
-import { transition } from './transition.js';
-import type { ConnectedInfo, DisconnectReason, ServerEvent, TransportHost } from './transport/types.js';
+import { decodeToken } from './token.js';
+import type { FetchPurpose } from './token-manager.js';
+import { TokenManager } from './token-manager.js';
+import type {
+  ConnectedInfo,
+  Connection,
+  ConnectionClosed,
+  Connector,
+  DisconnectReason,
+  OutgoingMessage,
+  SelfRetryingTransport,
+  ServerEvent,
+  TransportHost,
+} from './transport/types.js';
+import { isConnector } from './transport/types.js';
 
 /** The store as callers see it: readable and subscribable, never writable (only the engine writes). */
 export type ReadonlyStore<T> = Pick<StoreApi<T>, 'getState' | 'getInitialState' | 'subscribe'>;
@@ -66,16 +90,21 @@ export interface Session {
   login(token?: string): Promise<void>;
   /** Start a fresh connection cycle after failure or TOKEN_EXPIRED. Resolves when connected. */
   connect(): Promise<void>;
-  /** While waiting between automatic attempts, start the next one now; after failure, connect(). */
+  /** While waiting for an automatic attempt, start it now (it costs no extra attempt); after failure, connect(). */
   retryNow(): void;
-  /** Use a new token: sent over the live connection, or kept for the next connect. */
+  /** Use a new token: sent over the live connection (resolves when the server took it), or kept for the next connect. */
   updateToken(token: string): Promise<void>;
-  /** Fetch a token with options.fetchToken and use it. Concurrent calls share one fetch. */
+  /**
+   * Get a new token with options.fetchToken and use it. Concurrent calls share one fetch. After
+   * TOKEN_EXPIRED the engine reconnects with it by itself.
+   */
   refreshToken(): Promise<void>;
   /** End the session: idle, timers cleared, socket closed, `disconnect('CLIENT_DISCONNECTED')`. */
   logout(): Promise<void>;
   /** Send an app message; resolves when the server acknowledges it (waits in the outbox offline). */
   send(body: unknown): Promise<void>;
+  /** Clear a notice that stays until dismissed (`session-lost`). */
+  dismissNotice(): void;
   /** Release everything without events. The session cannot be used afterwards. */
   destroy(): void;
   readonly destroyed: boolean;
@@ -83,516 +112,935 @@ export interface Session {
   readonly clock: Clock;
   /** True when options.fetchToken is set: `refreshToken()` can get a new token by itself. */
   readonly canRefreshToken: boolean;
-  /** Counts for leak tests: pending engine timers and registered listeners. */
-  readonly debug: { pendingTimers(): number; listenerCount(): number };
+  /** For devtools and leak tests: the machine state, the outbox, pending timers, listeners. */
+  readonly debug: {
+    state(): MachineState['name'];
+    outbox(): { mid: string; body: unknown; sentAt: number | null }[];
+    pendingTimers(): number;
+    listenerCount(): number;
+  };
 }
 
-/** Largest app message body, serialised: the reference server's frame limit minus envelope room. */
-export const maxMessageBytes = 60 * 1024;
+/** Largest app message body, serialised: the protocol's frame limit minus envelope room. */
+export const maxMessageBytes = 64 * 1024 - messageEnvelopeBytes;
 
-type TokenTimer = 'token-expiring' | 'token-expired' | 'token-refresh';
+type Input =
+  | { type: 'LOGIN'; withToken: boolean }
+  | { type: 'CONNECT' }
+  | { type: 'RETRY_NOW' }
+  | { type: 'LOGOUT'; done: () => void }
+  | { type: 'DESTROY' }
+  | { type: 'DUE' }
+  | { type: 'SHOW_OUTAGE' }
+  | { type: 'CLEAR_NOTICE'; only?: Notice['kind'] }
+  | { type: 'PROBE_TIMEOUT' }
+  | { type: 'NETWORK'; change: NetworkChange }
+  | { type: 'SUCCESS'; info: ConnectedInfo; token: string | null }
+  | { type: 'CLOSED'; info: ConnectionClosed; token: string | null }
+  | { type: 'CANNOT_CONNECT'; error: SessionError }
+  | { type: 'EVENT'; event: ServerEvent }
+  | { type: 'ACKED'; mid: string }
+  | { type: 'NACKED'; mid: string; code: NackCode; message: string; retryAfterMs: number | undefined }
+  | { type: 'PUMP' }
+  | { type: 'WARN'; error: SessionError }
+  // Self-retrying transports' reports.
+  | { type: 'LOST'; at: number | null }
+  | { type: 'SCHEDULED'; attempt: number; at: number | null }
+  | { type: 'ATTEMPT'; attempt: number }
+  | { type: 'GAVE_UP' }
+  | { type: 'TOKEN_EXPIRED' }
+  | { type: 'REFUSED'; error: SessionError }
+  | { type: 'ENDED' }
+  // The token manager's reports.
+  | { type: 'TOKEN_READY'; purpose: FetchPurpose }
+  | { type: 'TOKEN_FAILED'; error: SessionError; purpose: FetchPurpose; final: boolean }
+  | { type: 'TOKEN_DIED' }
+  | { type: 'TOKEN_CHANGED' }
+  | { type: 'TOKEN_EXPIRING'; expiresAt: number }
+  | { type: 'TOKEN_REFRESHED'; expiresAt: number | null };
 
 interface Waiter {
   resolve(): void;
   reject(err: SessionError): void;
 }
 
+const noop = () => {};
+const logoutError = () => new SessionError('error:client:logged_out', 'Logged out.');
+const destroyedError = () => new SessionError('error:client:destroyed', 'This session was destroyed.');
+const invalidState = (message: string) => new SessionError('error:client:invalid_state', message);
+
 export function createSession(options: SessionOptions): Session {
   const opts = resolveOptions(options);
   const { clock, transport } = opts;
+  const connector: Connector | null = isConnector(transport) ? transport : null;
+  const selfRetrying: SelfRetryingTransport | null = isConnector(transport) ? null : transport;
+  const carriesMessages = connector !== null || selfRetrying?.carriesMessages !== false;
+  const heartbeat = connector?.heartbeat ?? opts.heartbeat;
+  const probeTimeoutMs = heartbeat ? heartbeat.timeoutMs : 10_000;
+  const attemptTimeoutMs = connector?.attemptTimeoutMs ?? 10_000;
+
   const store = createStore<SessionState>()(() => initialState(opts.reconnect.maxRetries, 'online'));
   const emitter = new Emitter<SessionEvents>();
-  const timers = new Timers<TokenTimer>(clock);
-  const outbox = new Outbox(opts.outboxMax);
-  let waiters: Waiter[] = [];
+  const outbox = new Outbox(opts.outboxMax, opts.maxInFlight);
+  /** Timers of the current state; cancelled whenever the state changes. */
+  const stateTimers = new TimerGroup(clock);
+  /** The "show after" timer of the current outage, which spans several states. */
+  const outageTimers = new TimerGroup(clock);
 
-  let token: string | null = null;
-  let tokenReceivedAt = 0;
-  let tokenExp: number | null = null; // epoch ms on the server's clock, from the JWT
-  let clockOffsetMs = 0; // server clock − local clock, learned from session:success
-  let resumeWindowMs = opts.resumeWindowMs;
-  let refreshing: Promise<void> | null = null;
-  let unsubscribeNetwork: (() => void) | null = null;
+  let state: MachineState = { name: '@idle' };
   let destroyed = false;
+  let conn: Connection | null = null;
+  /** Bumped for every attempt and whenever its connection is let go: reports from older ones are dropped. */
+  let attemptSeq = 0;
+  let sessionId: string | null = null;
+  let userId: string | null = null;
+  let lastConnect: SessionState['lastConnect'] = null;
+  let lastSeq = 0;
+  let resumeWindowMs = opts.resumeWindowMs;
+  let disconnectReason: DisconnectReason | null = null;
+  let error: SessionErrorInfo | null = null;
+  let outage: { since: number; visible: boolean } | null = null;
+  /** A notice that outlives its moment: reconnected / resumed (timed) or session-lost (until dismissed). */
+  let transient: Notice | null = null;
+  /** The last failed attempt, as the cause of reconnection_failed. */
+  let lastFailure: SessionError | null = null;
+  let network: 'online' | 'offline' = opts.network.isOnline() ? 'online' : 'offline';
+  let unsubscribeNetwork: (() => void) | null = null;
+  let waiters: Waiter[] = [];
+  let probeTimer: number | null = null;
+  let pumpTimer: number | null = null;
+  let ackTimer: number | null = null;
 
-  const state = () => store.getState();
+  const tokens = new TokenManager(
+    {
+      clock,
+      fetchToken: opts.fetchToken,
+      fetchTokenTimeoutMs: opts.fetchTokenTimeoutMs,
+      backoff: opts.reconnect,
+      random: opts.random,
+      refreshLeadMs: opts.tokenRefreshLeadMs,
+      expiringMs: opts.tokenExpiringMs,
+    },
+    {
+      sendUpdate(token) {
+        const connected = state.name === '@ok.connected';
+        if (selfRetrying) {
+          // A self-retrying transport keeps the token for its own next attempt even while down.
+          const answer = selfRetrying.updateToken(token);
+          if (connected) {
+            return answer.then((r) => (r.tokenExpiresAt === undefined ? null : { tokenExpiresAt: r.tokenExpiresAt }));
+          }
+          answer.catch(noop);
+          return null;
+        }
+        return connected && conn ? conn.updateToken(token) : null;
+      },
+      changed: () => dispatch({ type: 'TOKEN_CHANGED' }),
+      expiring: (expiresAt) => dispatch({ type: 'TOKEN_EXPIRING', expiresAt }),
+      refreshed: (expiresAt) => dispatch({ type: 'TOKEN_REFRESHED', expiresAt }),
+      failed: (err, purpose, final) => dispatch({ type: 'TOKEN_FAILED', error: err, purpose, final }),
+      ready: (purpose) => dispatch({ type: 'TOKEN_READY', purpose }),
+      died: () => dispatch({ type: 'TOKEN_DIED' }),
+    },
+  );
 
-  // `status` is derived, so it is emitted after the documented events of the same step
-  // (the seed: `disconnect` is the first callback). Host reports and API calls flush it when
-  // they finish; a microtask flushes whatever a timer path left.
-  let emittedStatus = store.getState().status;
-  let flushQueued = false;
-  function flushStatus(): void {
-    const { status } = store.getState();
-    if (status === emittedStatus || destroyed) return;
-    emittedStatus = status;
-    emitter.emit('status', status);
-  }
+  // --- run to completion ------------------------------------------------------------------------
+  const queue: Input[] = [];
+  let busy = false;
+  /** Events of the step being processed, emitted after its commit. */
+  let pending: (() => void)[] = [];
+  let emittedStatus: ConnectionStatus = 'idle';
 
-  function dispatch(input: Input): SessionState {
-    const prev = store.getState();
-    const next = transition(prev, input);
-    if (next !== prev) {
-      store.setState(next, true);
-      if (next.status !== prev.status && !flushQueued) {
-        flushQueued = true;
-        queueMicrotask(() => {
-          flushQueued = false;
-          flushStatus();
-        });
+  function dispatch(input: Input): void {
+    queue.push(input);
+    if (busy) return;
+    busy = true;
+    try {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        if (destroyed && next.type !== 'DESTROY') continue;
+        handle(next);
+        commit();
+        const events = pending;
+        pending = [];
+        for (const emit of events) {
+          if (destroyed) break; // destroy() releases everything without events
+          emit();
+        }
+        const { status } = store.getState();
+        if (status !== emittedStatus && !destroyed) {
+          emittedStatus = status;
+          emitter.emit('status', status);
+        }
       }
+    } finally {
+      busy = false;
+      queue.length = 0;
     }
-    return prev;
   }
 
-  // --- connect waiters: login()/connect() promises settle when the cycle ends ---------------
-  function wait(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      waiters.push({ resolve, reject });
+  function emit<K extends SessionEventName>(name: K, ...args: SessionEvents[K]): void {
+    pending.push(() => emitter.emit(name, ...args));
+  }
+
+  // --- the store: derived from the machine, written in one place ------------------------------
+  function notice(): Notice | null {
+    switch (state.name) {
+      case '@idle':
+      case '@disconnected.token':
+        return null;
+      case '@disconnected.refused':
+        return { kind: 'login-failed', at: state.at };
+      case '@disconnected.failed':
+        return state.error.type === 'error:client:fetch_token_failed' ? null : { kind: 'failed', since: state.at };
+      case '@ok.connected':
+        return transient;
+    }
+    if (!outage) return null;
+    if (network === 'offline' && state.name !== '@reconnecting.attempt')
+      return { kind: 'offline', since: outage.since };
+    if (!outage.visible) return null;
+    if (state.name === '@reconnecting.backoff') {
+      return { kind: 'reconnecting', since: outage.since, attempt: state.attempt, phase: 'waiting' };
+    }
+    const attempt = state.name === '@reconnecting.attempt' ? state.attempt : 0;
+    return { kind: 'reconnecting', since: outage.since, attempt, phase: 'trying' };
+  }
+
+  function sameNotice(a: Notice | null, b: Notice | null): boolean {
+    if (a === b) return true;
+    if (!a || !b) return false;
+    const ka = Object.keys(a) as (keyof Notice)[];
+    return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+  }
+
+  function commit(): void {
+    const prev = store.getState();
+    const status = statusOf(state);
+    const { retryCount, nextRetryAt } = retryFields(state);
+    const lostAt = status === 'idle' || status === 'connected' ? null : (outage?.since ?? null);
+    const next: SessionState = {
+      status,
+      disconnectReason: status === 'connected' || status === 'idle' ? null : disconnectReason,
+      retryCount,
+      maxRetries: opts.reconnect.maxRetries,
+      nextRetryAt,
+      connectionLostAt: lostAt,
+      sessionExpiresAt: lostAt !== null && sessionId !== null ? lostAt + resumeWindowMs : null,
+      sessionId,
+      userId,
+      lastConnect,
+      tokenExpiresAt: tokens.expiresAt(),
+      tokenStatus: tokens.status(),
+      network,
+      error,
+      outboxSize: outbox.size,
+      lastSeq,
+      notice: null,
+    };
+    const n = notice();
+    next.notice = sameNotice(prev.notice, n) ? prev.notice : n;
+    const keys = Object.keys(next) as (keyof SessionState)[];
+    if (keys.some((k) => next[k] !== prev[k])) store.setState(next, true);
+  }
+
+  // --- states: leaving cancels, entering arms ----------------------------------------------------
+  function go(next: MachineState): void {
+    const leaving = state;
+    stateTimers.cancelAll();
+    probeTimer = pumpTimer = ackTimer = null;
+    if (leaving.name === '@ok.connected') {
+      outbox.disconnected();
+      if (transient?.kind === 'reconnected' || transient?.kind === 'resumed') transient = null;
+    }
+    // A connection belongs to its attempt, and then to @ok.connected; nothing else keeps it.
+    const keepsConnection =
+      (leaving.name === '@connecting.attempt' || leaving.name === '@reconnecting.attempt') &&
+      next.name === '@ok.connected';
+    if (!keepsConnection) {
+      attemptSeq += 1;
+      conn?.close();
+      conn = null;
+    }
+    state = next;
+    switch (next.name) {
+      case '@connecting.token':
+        tokens.fetch('login').catch(noop); // reported through TOKEN_READY / TOKEN_FAILED
+        return;
+      case '@connecting.attempt':
+        return startAttempt(next.kind, 0);
+      case '@reconnecting.attempt':
+        return startAttempt('auto', next.attempt);
+      case '@reconnecting.backoff':
+        if (connector && next.at !== null) stateTimers.at(next.at, () => dispatch({ type: 'DUE' }));
+        return;
+      case '@ok.connected':
+        return enterConnected();
+    }
+  }
+
+  function startAttempt(kind: 'login' | 'manual' | 'auto', attempt: number): void {
+    const token = tokens.forAttempt();
+    if (token === null) {
+      // Every token we had was refused or forgotten: nothing to attempt with.
+      dispatch({ type: 'TOKEN_EXPIRED' });
+      return;
+    }
+    if (selfRetrying) {
+      if (kind === 'login') selfRetrying.login(token);
+      else if (kind === 'manual') selfRetrying.connect();
+      return;
+    }
+    if (!connector) return;
+    const resume = sessionId === null ? null : { sessionId, lastSeq };
+    const seq = ++attemptSeq;
+    const mine = () => attemptSeq === seq;
+    let opened: Connection;
+    try {
+      opened = connector.open(
+        { token, resume, kind, attempt },
+        {
+          success: (info) => mine() && dispatch({ type: 'SUCCESS', info, token }),
+          closed: (info) => mine() && dispatch({ type: 'CLOSED', info, token }),
+          event: (event) => mine() && dispatch({ type: 'EVENT', event }),
+          acked: (mid) => mine() && dispatch({ type: 'ACKED', mid }),
+          nacked: (mid, code, message, retryAfterMs) =>
+            mine() && dispatch({ type: 'NACKED', mid, code, message, retryAfterMs }),
+          activity: () => {
+            if (mine() && probeTimer !== null) {
+              stateTimers.cancel(probeTimer);
+              probeTimer = null;
+            }
+          },
+          warn: (err) => mine() && dispatch({ type: 'WARN', error: err }),
+        },
+      );
+    } catch (err) {
+      const failure =
+        err instanceof SessionError
+          ? err
+          : new SessionError('error:client:transport', 'The transport could not open a connection.', err);
+      dispatch({ type: 'CANNOT_CONNECT', error: failure });
+      return;
+    }
+    conn = opened;
+    stateTimers.after(attemptTimeoutMs, () =>
+      dispatch({
+        type: 'CLOSED',
+        info: { kind: 'unreachable', code: null, reason: `no session within ${attemptTimeoutMs} ms` },
+        token,
+      }),
+    );
+  }
+
+  function enterConnected(): void {
+    if (heartbeat && connector) {
+      const { intervalMs } = heartbeat;
+      const beat = () => {
+        probe(probeTimeoutMs);
+        stateTimers.after(intervalMs, beat);
+      };
+      stateTimers.after(intervalMs, beat);
+    }
+    pump();
+  }
+
+  /** Ask the server for a sign of life; no answer within `deadlineMs` → the connection is lost. */
+  function probe(deadlineMs: number): void {
+    if (state.name !== '@ok.connected' || probeTimer !== null) return;
+    const ping = conn ? () => conn?.ping() : selfRetrying?.ping?.bind(selfRetrying);
+    if (!ping) return;
+    probeTimer = stateTimers.after(deadlineMs, () => dispatch({ type: 'PROBE_TIMEOUT' }));
+    ping();
+  }
+
+  function pump(): void {
+    if (state.name !== '@ok.connected' || !carriesMessages) return;
+    const wire = conn ?? selfRetrying;
+    if (!wire) return;
+    const wakeAt = outbox.pump(clock.now(), (message: OutgoingMessage) => wire.send(message));
+    stateTimers.cancel(pumpTimer);
+    pumpTimer = wakeAt === null ? null : stateTimers.at(wakeAt, () => dispatch({ type: 'PUMP' }));
+    // A message unacknowledged for ackTimeoutMs on a socket that looks open: probe it (§2.4.14).
+    const oldest = outbox.oldestSentAt();
+    if (oldest !== null && ackTimer === null) {
+      ackTimer = stateTimers.at(Math.max(clock.now(), oldest + opts.ackTimeoutMs), () => {
+        ackTimer = null;
+        const still = outbox.oldestSentAt();
+        if (still !== null && still + opts.ackTimeoutMs <= clock.now()) probe(probeTimeoutMs);
+        pump();
+      });
+    }
+  }
+
+  // --- the schedule ----------------------------------------------------------------------------------
+  function beginOutage(): void {
+    if (outage) return;
+    const since = clock.now();
+    outage = { since, visible: opts.showAfterMs === 0 };
+    transient = null; // a new outage ends the last one's notice
+    outageTimers.cancelAll();
+    if (!outage.visible) outageTimers.at(since + opts.showAfterMs, () => dispatch({ type: 'SHOW_OUTAGE' }));
+  }
+
+  function endOutage(): void {
+    outage = null;
+    outageTimers.cancelAll();
+  }
+
+  /** Attempt `attempt` of the cycle: after its backoff delay, paused while offline, or the end. */
+  function schedule(attempt: number, retryAfterMs = 0): void {
+    if (attempt > opts.reconnect.maxRetries) return fail(attempt - 1);
+    if (tokens.knownDead()) return tokenDied(true);
+    if (network === 'offline') return go({ name: '@reconnecting.offline', attempt });
+    const delayMs = Math.max(backoffDelayMs(attempt, opts.reconnect, opts.random), retryAfterMs);
+    go({ name: '@reconnecting.backoff', attempt, at: clock.now() + delayMs });
+  }
+
+  function attemptNow(attempt: number): void {
+    emit('reconnecting', attempt);
+    go({ name: '@reconnecting.attempt', attempt, startedAt: clock.now() });
+  }
+
+  /** The cycle is over: every attempt failed (or none could be made). */
+  function fail(attempts: number, cause: SessionError | null = lastFailure): void {
+    const never = sessionId === null;
+    const err =
+      cause?.type === 'error:client:websocket_unavailable' || (never && cause)
+        ? cause
+        : new SessionError(
+            'error:client:reconnection_failed',
+            `Reconnection failed after ${attempts} attempt${attempts === 1 ? '' : 's'}${cause ? ` (${cause.message})` : ''}; call connect() to try again.`,
+            cause ?? undefined,
+          );
+    enterFailure({ name: '@disconnected.failed', error: toErrorInfo(err), at: clock.now(), attempts }, err);
+  }
+
+  function enterFailure(next: MachineState & { error: SessionErrorInfo }, err: SessionError): void {
+    error = next.error;
+    emit('error', err);
+    go(next);
+    settle(err);
+  }
+
+  /** The token is dead. `local`: we found out ourselves, so a self-retrying transport's loop must stop. */
+  function tokenDied(local = false): void {
+    disconnectReason = 'TOKEN_EXPIRED';
+    beginOutage();
+    emit('disconnect', 'TOKEN_EXPIRED');
+    if (local && selfRetrying) selfRetrying.suspend();
+    go({ name: '@disconnected.token' });
+    if (tokens.canFetch) tokens.fetch('recover').catch(noop);
+    else
+      settle(
+        new SessionError(
+          'error:client:token_expired',
+          'The token expired: call updateToken(newToken), then connect().',
+        ),
+      );
+  }
+
+  function unreachable(info: ConnectionClosed): SessionError {
+    const where = connector && 'url' in connector ? ` ${String((connector as { url: unknown }).url)}` : ' the server';
+    return new SessionError('error:client:unreachable', `Could not reach${where}: ${info.reason}.`, undefined, {
+      code: info.code,
+      reason: info.reason,
     });
   }
+
   function settle(err?: SessionError): void {
     const current = waiters;
     waiters = [];
     for (const w of current) err ? w.reject(err) : w.resolve();
   }
 
-  // --- tokens --------------------------------------------------------------------------------
-  /** Local-clock expiry of the current token. */
-  function localExpiry(): number | null {
-    return tokenExp === null ? null : tokenExp - clockOffsetMs;
-  }
-  function currentTokenStatus(): TokenStatus {
-    return tokenStatusAt(clock.now(), localExpiry(), opts.tokenExpiringMs);
-  }
-  function tokenIsDead(): boolean {
-    const exp = localExpiry();
-    return exp !== null && clock.now() >= exp;
+  function wait(): Promise<void> {
+    return new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
   }
 
-  function adoptToken(next: string, expMs: number | null): void {
-    token = next;
-    tokenExp = expMs;
-    tokenReceivedAt = clock.now();
-    // A freshly adopted token ends any refresh, so its status is computed, never 'refreshing'.
-    dispatch({ type: 'TOKEN', expiresAt: localExpiry(), status: currentTokenStatus() });
-    scheduleTokenTimers();
+  /** Logout, destroy, or the server ended the session: nothing survives. */
+  function end(reason: SessionError): void {
+    go({ name: '@idle' });
+    endOutage();
+    transient = null;
+    tokens.reset();
+    outbox.rejectAll(reason);
+    unsubscribeNetwork?.();
+    unsubscribeNetwork = null;
+    sessionId = userId = lastConnect = null;
+    lastSeq = 0;
+    error = null;
+    disconnectReason = null;
+    lastFailure = null;
+    resumeWindowMs = opts.resumeWindowMs;
+    settle(reason);
   }
 
-  function scheduleTokenTimers(): void {
-    timers.clear('token-expiring');
-    timers.clear('token-expired');
-    timers.clear('token-refresh');
-    const exp = localExpiry();
-    if (exp === null || state().status === 'idle') return;
+  // --- inputs --------------------------------------------------------------------------------------
+  function handle(input: Input): void {
     const now = clock.now();
-    if (opts.tokenExpiringMs > 0 && now < exp - opts.tokenExpiringMs) {
-      timers.set('token-expiring', exp - opts.tokenExpiringMs, onTokenExpiring);
-    }
-    if (now < exp) timers.set('token-expired', exp, onTokenExpired);
-    if (opts.fetchToken) {
-      timers.set('token-refresh', Math.max(now, refreshAtMs(tokenReceivedAt, exp, opts.tokenRefreshLeadMs)), () => {
-        refreshToken().catch(() => {
-          /* reported through the error event; retried below */
-        });
-      });
-    }
-  }
+    const idle = state.name === '@idle';
+    switch (input.type) {
+      case 'LOGIN':
+        error = null;
+        return go(input.withToken ? { name: '@connecting.attempt', kind: 'login' } : { name: '@connecting.token' });
 
-  function onTokenExpiring(): void {
-    if (state().tokenStatus !== 'refreshing') dispatch({ type: 'TOKEN_STATUS', status: 'expiring' });
-    const exp = localExpiry();
-    if (exp !== null) emitter.emit('token:expiring', { expiresAt: exp });
-  }
+      case 'CONNECT':
+        if (!state.name.startsWith('@disconnected')) return;
+        error = null;
+        // No token yet (fetchToken failed at login): get one first.
+        if (tokens.forAttempt() === null && tokens.canFetch) return go({ name: '@connecting.token' });
+        return go({ name: '@connecting.attempt', kind: 'manual' });
 
-  function onTokenExpired(): void {
-    if (state().tokenStatus !== 'refreshing') dispatch({ type: 'TOKEN_STATUS', status: 'expired' });
-    // While connected the server ends the connection itself (TOKEN_EXPIRED). While retrying,
-    // every further attempt would be refused, so stop now instead of burning attempts.
-    if (state().status === 'reconnecting') stopForDeadToken();
-  }
-
-  function stopForDeadToken(): void {
-    transport.suspend();
-    dispatch({ type: 'TOKEN_EXPIRED', now: clock.now(), resumeWindowMs });
-    emitter.emit('disconnect', 'TOKEN_EXPIRED');
-    flushStatus();
-    recoverToken();
-  }
-
-  /** With fetchToken: fetch, update, reconnect, inside the resume window. Without: the app does. */
-  function recoverToken(): void {
-    if (!opts.fetchToken) return;
-    refreshToken()
-      .then(() => (state().status === 'disconnected' ? connect() : undefined))
-      .catch(() => {
-        /* surfaced as an error event and in state.error */
-      });
-  }
-
-  function refreshToken(): Promise<void> {
-    if (destroyed) return Promise.reject(destroyedError());
-    const { fetchToken } = opts;
-    if (!fetchToken) {
-      return Promise.reject(
-        new SessionError('error:client:invalid_state', 'refreshToken() needs the fetchToken option.'),
-      );
-    }
-    if (state().status === 'idle') {
-      return Promise.reject(new SessionError('error:client:invalid_state', 'refreshToken(): not logged in.'));
-    }
-    if (refreshing) return refreshing;
-    dispatch({ type: 'TOKEN_STATUS', status: 'refreshing' });
-    timers.clear('token-refresh');
-    const run = (async () => {
-      let fresh: string;
-      try {
-        fresh = await fetchToken();
-      } catch (cause) {
-        throw new SessionError('error:client:token_refresh_failed', 'fetchToken() rejected.', cause);
-      }
-      await applyToken(fresh);
-    })();
-    refreshing = run.then(
-      () => {
-        refreshing = null;
-      },
-      (err: unknown) => {
-        refreshing = null;
-        if (destroyed || state().status === 'idle') throw err;
-        const error =
-          err instanceof SessionError && err.type === 'error:client:token_refresh_failed'
-            ? err
-            : new SessionError('error:client:token_refresh_failed', 'Token refresh failed.', err);
-        dispatch({ type: 'TOKEN_STATUS', status: currentTokenStatus() });
-        dispatch({ type: 'ERROR', error: toErrorInfo(error) });
-        emitter.emit('error', error);
-        // Try once more later while the old token still has life in it.
-        const exp = localExpiry();
-        const now = clock.now();
-        if (exp !== null && now < exp) timers.set('token-refresh', now + Math.min(5000, (exp - now) / 2), retryRefresh);
-        throw error;
-      },
-    );
-    return refreshing;
-  }
-
-  function retryRefresh(): void {
-    refreshToken().catch(() => {});
-  }
-
-  /** Hand a token to the transport (a live update while connected), then adopt it. */
-  async function applyToken(next: string, claims: TokenClaims = decodeToken(next)): Promise<void> {
-    const result = await transport.updateToken(next);
-    if (destroyed || state().status === 'idle') return;
-    adoptToken(next, result.tokenExpiresAt ?? expiryMs(claims));
-    if (state().error?.type === 'error:client:token_refresh_failed') dispatch({ type: 'ERROR', error: null });
-    emitter.emit('token:refreshed', { expiresAt: localExpiry() });
-  }
-
-  // --- the transport's reports ----------------------------------------------------------------
-  const live = () => !destroyed && state().status !== 'idle';
-
-  const host: TransportHost = {
-    clock,
-    reconnect: opts.reconnect,
-    random: opts.random,
-    heartbeat: opts.heartbeat,
-    resumeInfo() {
-      const { sessionId, lastSeq } = state();
-      return sessionId === null ? null : { sessionId, lastSeq };
-    },
-
-    connected(info: ConnectedInfo) {
-      if (!live()) return;
-      if (info.serverTime !== undefined) clockOffsetMs = info.serverTime - clock.now();
-      if (info.resumeWindowMs !== undefined) resumeWindowMs = info.resumeWindowMs;
-      const prev = dispatch({ type: 'CONNECTED', now: clock.now(), info });
-      if (info.tokenExpiresAt !== undefined) tokenExp = info.tokenExpiresAt;
-      dispatch({ type: 'TOKEN', expiresAt: localExpiry(), status: refreshing ? 'refreshing' : currentTokenStatus() });
-      scheduleTokenTimers();
-
-      if (prev.connectionLostAt !== null || prev.status === 'reconnecting') emitter.emit('reconnect');
-      if (prev.sessionId !== null) {
-        if (prev.sessionId === info.sessionId) emitter.emit('session:resumed', { sessionId: info.sessionId });
-        else emitter.emit('session:lost', { previousSessionId: prev.sessionId, sessionId: info.sessionId });
-      }
-      // Everything unacknowledged goes (again): mids make repeats harmless.
-      for (const message of outbox.unacked()) transport.send(message);
-      settle();
-    },
-
-    disconnected(reason, nextAttemptAt) {
-      if (!live()) return;
-      const now = clock.now();
-      if (reason === 'CLIENT_DISCONNECTED') {
-        // The session was ended from elsewhere (server or SDK): same outcome as logout().
-        endSession(new SessionError('error:client:logged_out', 'The session was ended.'));
-        emitter.emit('disconnect', 'CLIENT_DISCONNECTED');
-        return;
-      }
-      if (reason === 'TOKEN_EXPIRED') {
-        dispatch({ type: 'TOKEN_EXPIRED', now, resumeWindowMs });
-        emitter.emit('disconnect', 'TOKEN_EXPIRED');
-        settle(new SessionError('error:client:token_expired', 'The token expired; update it and connect().'));
-        recoverToken();
-        return;
-      }
-      if (tokenIsDead()) {
-        // Retrying with a dead token only burns attempts: go the TOKEN_EXPIRED way at once.
-        stopForDeadToken();
-        return;
-      }
-      const prev = dispatch({ type: 'CONNECTION_LOST', now, retryAt: nextAttemptAt ?? null, resumeWindowMs });
-      if (prev.status === 'connected') emitter.emit('disconnect', 'CONNECTION_FAILED');
-    },
-
-    retryScheduled(attempt, atMs) {
-      if (!live()) return;
-      if (tokenIsDead()) {
-        stopForDeadToken();
-        return;
-      }
-      dispatch({ type: 'RETRY_SCHEDULED', now: clock.now(), attempt, at: atMs, resumeWindowMs });
-    },
-
-    reconnecting(attempt) {
-      if (!live()) return;
-      const prev = dispatch({ type: 'ATTEMPT', now: clock.now(), attempt });
-      if (prev.status === 'reconnecting') emitter.emit('reconnecting', attempt);
-    },
-
-    reconnectionFailed() {
-      if (!live()) return;
-      const error = new SessionError(
-        'error:client:reconnection_failed',
-        `Reconnection failed after ${opts.reconnect.maxRetries} attempts; call connect() to try again.`,
-      );
-      const prev = dispatch({ type: 'RECONNECTION_FAILED', error: toErrorInfo(error) });
-      if (prev.status !== 'reconnecting' && prev.status !== 'connecting') return;
-      emitter.emit('error', error);
-      settle(error);
-    },
-
-    loginFailed(error) {
-      if (!live()) return;
-      dispatch({ type: 'LOGIN_FAILED', error: toErrorInfo(error) });
-      emitter.emit('error', error);
-      settle(error);
-    },
-
-    message(event) {
-      if (!live()) return;
-      // Each server event exactly once: replays after a resume may repeat what we already have.
-      if (event.seq <= state().lastSeq) return;
-      dispatch({ type: 'SEQ', seq: event.seq });
-      emitter.emit('message', event);
-    },
-
-    acked(mid) {
-      if (!live()) return;
-      if (outbox.ack(mid)) dispatch({ type: 'OUTBOX', size: outbox.size });
-    },
-
-    warn(error) {
-      if (!live()) return;
-      emitter.emit('error', error);
-    },
-  };
-
-  // Every report ends by announcing the status it led to, after its own events.
-  for (const key of Object.keys(host) as (keyof TransportHost)[]) {
-    const value = host[key];
-    if (typeof value === 'function' && key !== 'resumeInfo') {
-      (host as unknown as Record<string, unknown>)[key] = (...args: unknown[]) => {
-        try {
-          return (value as (...a: unknown[]) => unknown).apply(host, args);
-        } finally {
-          flushStatus();
+      case 'RETRY_NOW':
+        if (state.name === '@reconnecting.backoff' || state.name === '@reconnecting.offline') {
+          if (connector) attemptNow(state.attempt);
+          else selfRetrying?.retryNow();
         }
-      };
+        return;
+
+      case 'DUE':
+        if (state.name === '@reconnecting.backoff') attemptNow(state.attempt);
+        return;
+
+      case 'SHOW_OUTAGE':
+        if (outage) outage.visible = true;
+        return;
+
+      case 'CLEAR_NOTICE':
+        if (!input.only || transient?.kind === input.only) transient = null;
+        return;
+
+      case 'NETWORK': {
+        if (input.change !== 'visible') network = input.change;
+        if (idle || !connector) return;
+        if (input.change === 'offline') {
+          if (state.name === '@reconnecting.backoff') go({ name: '@reconnecting.offline', attempt: state.attempt });
+          // The browser keeps a dead socket open when the network goes: ask it (§2.4.8).
+          return probe(Math.min(probeTimeoutMs, 5000));
+        }
+        if (network === 'offline') return; // 'visible' while offline: nothing can be reached
+        if (state.name === '@ok.connected') return probe(Math.min(probeTimeoutMs, 5000));
+        if (state.name === '@reconnecting.offline') {
+          return opts.whenOnline === 'ignore' ? schedule(state.attempt) : attemptNow(state.attempt);
+        }
+        if (opts.whenOnline === 'ignore') return;
+        if (state.name === '@reconnecting.backoff') return attemptNow(state.attempt);
+        const insideWindow = outage !== null && (sessionId === null || now < outage.since + resumeWindowMs);
+        if (opts.whenOnline === 'connect' && state.name === '@disconnected.failed' && insideWindow) {
+          error = null;
+          return go({ name: '@connecting.attempt', kind: 'manual' });
+        }
+        return;
+      }
+
+      case 'SUCCESS': {
+        if (idle) return;
+        const { info } = input;
+        const previous = sessionId;
+        if (input.token !== null) tokens.accepted(input.token, info.serverTime, info.tokenExpiresAt);
+        if (info.resumeWindowMs !== undefined) resumeWindowMs = info.resumeWindowMs;
+        const lost = previous !== null && info.sessionId !== previous;
+        const resumed = !lost && previous !== null && info.resumed !== null;
+        const wasOutage = outage !== null || state.name.startsWith('@reconnecting');
+        const shown = outage?.visible === true;
+        sessionId = info.sessionId;
+        userId = info.userId;
+        lastConnect = previous === null || lost ? 'new' : resumed ? 'resumed' : null;
+        if (lastConnect === 'new') lastSeq = 0;
+        disconnectReason = null;
+        error = null;
+        lastFailure = null;
+        endOutage();
+        outbox.connected(info.limits, now);
+        if (wasOutage) emit('reconnect');
+        if (lost && previous !== null) {
+          emit('session:lost', { previousSessionId: previous, sessionId: info.sessionId });
+          transient = { kind: 'session-lost', at: now, previousSessionId: previous, sessionId: info.sessionId };
+        } else if (resumed) emit('session:resumed', { sessionId: info.sessionId });
+        if (!lost && shown) transient = { kind: resumed ? 'resumed' : 'reconnected', at: now };
+        // Events the server could no longer replay are reported, never skipped silently (§2.4.15).
+        if (resumed && info.firstSeq !== undefined && info.firstSeq > lastSeq + 1) {
+          const gap = { fromSeq: lastSeq + 1, toSeq: info.firstSeq - 1 };
+          const missed = new SessionError(
+            'error:client:events_missed',
+            `The server could no longer replay events ${gap.fromSeq}–${gap.toSeq}.`,
+            undefined,
+            gap,
+          );
+          lastSeq = info.firstSeq - 1;
+          error = toErrorInfo(missed);
+          emit('error', missed);
+        }
+        go({ name: '@ok.connected' });
+        if (transient?.kind === 'reconnected' || transient?.kind === 'resumed') {
+          stateTimers.after(opts.reconnectedMs, () => dispatch({ type: 'CLEAR_NOTICE', only: transient?.kind }));
+        }
+        settle();
+        return;
+      }
+
+      case 'CLOSED':
+        return closed(input.info, input.token);
+
+      case 'PROBE_TIMEOUT':
+        if (state.name !== '@ok.connected') return;
+        return closed({ kind: 'lost', code: null, reason: 'the connection stopped answering' }, null);
+
+      case 'CANNOT_CONNECT':
+        // Nothing to retry with (no WebSocket constructor): say so at once, spend no attempts.
+        lastFailure = input.error;
+        beginOutage();
+        return fail(0, input.error);
+
+      case 'EVENT':
+        if (input.event.seq <= lastSeq) return; // a replay of what the app already has
+        lastSeq = input.event.seq;
+        emit('message', input.event);
+        return;
+
+      case 'ACKED':
+        if (outbox.ack(input.mid)) pump();
+        return;
+
+      case 'NACKED':
+        if (outbox.nack(input.mid, input.code, input.message, input.retryAfterMs, now)) pump();
+        return;
+
+      case 'PUMP':
+        pumpTimer = null;
+        return pump();
+
+      case 'WARN':
+        emit('error', input.error);
+        return;
+
+      // --- self-retrying transports ---
+      case 'LOST':
+        if (idle || state.name === '@reconnecting.backoff') return;
+        if (state.name === '@ok.connected') {
+          disconnectReason = 'CONNECTION_FAILED';
+          beginOutage();
+          emit('disconnect', 'CONNECTION_FAILED');
+        }
+        return go({ name: '@reconnecting.backoff', attempt: 1, at: input.at });
+
+      case 'SCHEDULED':
+        if (idle || state.name === '@ok.connected' || state.name.startsWith('@disconnected')) return;
+        beginOutage();
+        disconnectReason ??= 'CONNECTION_FAILED';
+        return go({ name: '@reconnecting.backoff', attempt: input.attempt, at: input.at });
+
+      case 'ATTEMPT':
+        if (idle || state.name === '@ok.connected' || state.name.startsWith('@disconnected')) return;
+        beginOutage();
+        disconnectReason ??= 'CONNECTION_FAILED';
+        return attemptNow(Math.min(input.attempt, opts.reconnect.maxRetries));
+
+      case 'GAVE_UP':
+        if (idle || state.name.startsWith('@disconnected')) return;
+        beginOutage();
+        return fail('attempt' in state ? state.attempt : opts.reconnect.maxRetries);
+
+      case 'TOKEN_EXPIRED':
+        if (idle || state.name === '@disconnected.token') return;
+        return tokenDied();
+
+      case 'REFUSED':
+        if (idle) return;
+        return enterFailure({ name: '@disconnected.refused', error: toErrorInfo(input.error), at: now }, input.error);
+
+      case 'ENDED':
+        if (idle) return;
+        pending.push(() => emitter.emit('disconnect', 'CLIENT_DISCONNECTED'));
+        return end(
+          new SessionError(
+            'error:client:logged_out',
+            'The session was ended elsewhere (another tab or device took it over).',
+          ),
+        );
+
+      // --- the token manager ---
+      case 'TOKEN_READY':
+        if (input.purpose === 'login' && state.name === '@connecting.token') {
+          return go({ name: '@connecting.attempt', kind: 'login' });
+        }
+        if (input.purpose === 'recover' && state.name === '@disconnected.token') {
+          error = null;
+          return go({ name: '@connecting.attempt', kind: 'manual' });
+        }
+        if (error?.type === 'error:client:fetch_token_failed' || error?.type === 'error:client:token_invalid')
+          error = null;
+        return;
+
+      case 'TOKEN_FAILED':
+        if (idle) return;
+        error = toErrorInfo(input.error);
+        emit('error', input.error);
+        if (!input.final) return;
+        if (state.name === '@connecting.token') {
+          go({ name: '@disconnected.failed', error, at: now, attempts: 0 });
+          return settle(input.error);
+        }
+        if (state.name === '@disconnected.token') settle(input.error);
+        return;
+
+      case 'TOKEN_DIED':
+        if (state.name === '@reconnecting.backoff' || state.name === '@reconnecting.offline') return tokenDied(true);
+        return;
+
+      case 'TOKEN_CHANGED':
+        return;
+
+      case 'TOKEN_EXPIRING':
+        if (!idle) emit('token:expiring', { expiresAt: input.expiresAt });
+        return;
+
+      case 'TOKEN_REFRESHED':
+        if (idle) return;
+        if (error?.type === 'error:client:fetch_token_failed' || error?.type === 'error:client:token_invalid')
+          error = null;
+        emit('token:refreshed', { expiresAt: input.expiresAt });
+        return;
+
+      case 'LOGOUT': {
+        if (idle) return input.done();
+        // The logout request goes over *this* connection, and only this one is closed afterwards:
+        // a login() made before it finishes has its own connection, which this can never touch.
+        const own = state.name === '@ok.connected' ? conn : null;
+        const wasConnected = state.name === '@ok.connected';
+        conn = null;
+        emit('disconnect', 'CLIENT_DISCONNECTED');
+        end(logoutError());
+        const tail = own ? own.logout() : selfRetrying && wasConnected ? selfRetrying.logout() : Promise.resolve();
+        tail
+          .catch(noop) // the local session is gone either way; the server forgets it when its window passes
+          .finally(() => {
+            own?.close();
+            input.done();
+          });
+        return;
+      }
+
+      case 'DESTROY':
+        end(destroyedError());
+        outageTimers.cancelAll();
+        if (selfRetrying) selfRetrying.destroy();
+        else connector?.destroy?.();
+        return;
     }
   }
-  transport.attach(host);
 
-  // --- network ----------------------------------------------------------------------------------
+  /** A connection (or attempt) ended: decide from how it ended and where we were. */
+  function closed(info: ConnectionClosed, token: string | null): void {
+    const from = state;
+    if (from.name !== '@ok.connected' && from.name !== '@connecting.attempt' && from.name !== '@reconnecting.attempt')
+      return;
+    const up = from.name === '@ok.connected';
+    switch (info.kind) {
+      case 'token_expired':
+        if (token !== null) tokens.expired(token);
+        return tokenDied();
+      case 'login_failed': {
+        if (token !== null) tokens.refused(token);
+        const reason = new SessionError(
+          'error:client:login_failed',
+          `The server refused the token: ${info.reason}.`,
+          undefined,
+          {
+            code: info.code,
+            reason: info.reason,
+          },
+        );
+        // A token given to updateToken() was refused: the last accepted one is still good (§2.4.10).
+        if (tokens.forAttempt() !== null && !tokens.knownDead() && sessionId !== null) {
+          emit(
+            'error',
+            new SessionError(
+              'error:client:token_invalid',
+              reason.message,
+              undefined,
+              reason.details as Record<string, unknown>,
+            ),
+          );
+          if (from.name === '@reconnecting.attempt') return attemptNow(from.attempt);
+          return go({ name: '@connecting.attempt', kind: from.name === '@connecting.attempt' ? from.kind : 'manual' });
+        }
+        return enterFailure({ name: '@disconnected.refused', error: toErrorInfo(reason), at: clock.now() }, reason);
+      }
+      case 'replaced':
+        pending.push(() => emitter.emit('disconnect', 'CLIENT_DISCONNECTED'));
+        return end(new SessionError('error:client:logged_out', 'The session was taken over by another connection.'));
+    }
+    if (up) {
+      disconnectReason = 'CONNECTION_FAILED';
+      beginOutage();
+      if (tokens.knownDead()) return tokenDied(); // retrying with a dead token only burns attempts
+      emit('disconnect', 'CONNECTION_FAILED');
+      return schedule(1, info.retryAfterMs);
+    }
+    lastFailure = unreachable(info);
+    error = toErrorInfo(lastFailure);
+    beginOutage();
+    disconnectReason ??= 'CONNECTION_FAILED';
+    schedule(from.name === '@reconnecting.attempt' ? from.attempt + 1 : 1, info.retryAfterMs);
+  }
+
+  // --- self-retrying transports report here ----------------------------------------------------
+  if (selfRetrying) {
+    const host: TransportHost = {
+      clock,
+      reconnect: opts.reconnect,
+      random: opts.random,
+      heartbeat: opts.heartbeat,
+      resumeInfo: () => (sessionId === null ? null : { sessionId, lastSeq }),
+      connected: (info) => dispatch({ type: 'SUCCESS', info, token: tokens.forAttempt() }),
+      disconnected(reason, nextAttemptAt) {
+        if (reason === 'TOKEN_EXPIRED') dispatch({ type: 'TOKEN_EXPIRED' });
+        else if (reason === 'CLIENT_DISCONNECTED') dispatch({ type: 'ENDED' });
+        else dispatch({ type: 'LOST', at: nextAttemptAt ?? null });
+      },
+      retryScheduled: (attempt, at) => dispatch({ type: 'SCHEDULED', attempt, at }),
+      reconnecting: (attempt) => dispatch({ type: 'ATTEMPT', attempt }),
+      reconnectionFailed: () => dispatch({ type: 'GAVE_UP' }),
+      loginFailed: (err) => dispatch({ type: 'REFUSED', error: err }),
+      message: (event) => dispatch({ type: 'EVENT', event }),
+      acked: (mid) => dispatch({ type: 'ACKED', mid }),
+      nacked: (mid, code, message, retryAfterMs) => dispatch({ type: 'NACKED', mid, code, message, retryAfterMs }),
+      warn: (err) => dispatch({ type: 'WARN', error: err }),
+    };
+    selfRetrying.attach(host);
+  } else connector?.attach({ clock });
+
   function watchNetwork(): void {
     if (unsubscribeNetwork) return;
-    dispatch({ type: 'NETWORK', online: opts.network.isOnline() });
-    unsubscribeNetwork = opts.network.subscribe((online) => {
-      if (!live()) return;
-      dispatch({ type: 'NETWORK', online });
-      if (!online || opts.whenOnline === 'ignore') return;
-      const { status, disconnectReason } = state();
-      if (status === 'reconnecting') transport.retryNow();
-      else if (opts.whenOnline === 'connect' && status === 'disconnected' && disconnectReason === 'CONNECTION_FAILED') {
-        connect().catch(() => {});
-      }
-    });
+    network = opts.network.isOnline() ? 'online' : 'offline';
+    unsubscribeNetwork = opts.network.subscribe((change) => dispatch({ type: 'NETWORK', change }));
   }
 
-  // --- API --------------------------------------------------------------------------------------
-  function destroyedError(): SessionError {
-    return new SessionError('error:client:destroyed', 'This session was destroyed.');
-  }
-
+  // --- API -----------------------------------------------------------------------------------------
   async function login(given?: string): Promise<void> {
     if (destroyed) throw destroyedError();
     if (given !== undefined && typeof given !== 'string') {
       throw new SessionError('error:client:token_invalid', 'login(token): token must be a JWT string.');
     }
-    if (state().status !== 'idle') {
-      throw new SessionError(
-        'error:client:invalid_state',
-        `login() while ${state().status}: log out first, or use updateToken()/connect().`,
-      );
+    if (state.name !== '@idle') {
+      throw invalidState(`login() while ${statusOf(state)}: log out first, or use updateToken()/connect().`);
     }
-    let next = given ?? opts.token;
-    if (next === undefined && !opts.fetchToken) {
-      throw new SessionError('error:client:invalid_state', 'login() needs a token (argument or option) or fetchToken.');
+    const token = given ?? opts.token;
+    if (token === undefined && !opts.fetchToken) {
+      throw invalidState('login() needs a token (argument or the token option) or the fetchToken option.');
     }
-    // Decoded (and so validated, token_invalid) before any state change.
-    let claims = next === undefined ? null : decodeToken(next);
-    dispatch({ type: 'LOGIN' });
-    flushStatus();
+    tokens.reset();
+    if (token !== undefined) tokens.offer(token); // decoded, so a malformed token fails before any state change
     watchNetwork();
     const done = wait();
-    if (next === undefined && opts.fetchToken) {
-      try {
-        next = await opts.fetchToken();
-        claims = decodeToken(next);
-      } catch (cause) {
-        const error =
-          cause instanceof SessionError
-            ? cause
-            : new SessionError('error:client:login_failed', 'fetchToken() rejected during login.', cause);
-        if (live()) host.loginFailed(error);
-        return done;
-      }
-      if (!live()) return done;
-    }
-    adoptToken(next as string, expiryMs(claims as TokenClaims));
-    transport.login(next as string);
+    dispatch({ type: 'LOGIN', withToken: token !== undefined });
     return done;
   }
 
   async function connect(): Promise<void> {
     if (destroyed) throw destroyedError();
-    const { status } = state();
-    if (status === 'idle' || token === null) {
-      throw new SessionError('error:client:invalid_state', 'connect() needs a session: call login(token) first.');
-    }
+    const status = statusOf(state);
+    if (status === 'idle') throw invalidState('connect() needs a session: call login(token) first.');
     if (status === 'connected') return;
-    if (status === 'connecting') return wait();
-    if (status === 'reconnecting') {
-      const done = wait();
-      transport.retryNow();
-      return done;
+    if (status === 'disconnected' && tokens.forAttempt() === null && !tokens.canFetch) {
+      throw invalidState('connect(): the server refused the last token; call updateToken(newToken) first.');
     }
-    if (tokenIsDead()) {
-      if (!opts.fetchToken) {
-        throw new SessionError(
-          'error:client:token_expired',
-          'The token has expired: call updateToken(newToken) first.',
-        );
-      }
-      await refreshToken();
-      if (state().status !== 'disconnected') return state().status === 'connected' ? undefined : wait();
-    }
-    dispatch({ type: 'CONNECT' });
-    flushStatus();
     const done = wait();
-    transport.connect();
+    if (status === 'reconnecting') dispatch({ type: 'RETRY_NOW' });
+    else if (status === 'disconnected') {
+      if (state.name === '@disconnected.token' && tokens.forAttempt() !== null && tokens.status() === 'expired') {
+        if (!tokens.canFetch) {
+          settle(
+            new SessionError('error:client:token_expired', 'The token has expired: call updateToken(newToken) first.'),
+          );
+          return done;
+        }
+        tokens.fetch('recover').catch(noop); // TOKEN_READY connects
+        return done;
+      }
+      dispatch({ type: 'CONNECT' });
+    }
     return done;
   }
 
   function retryNow(): void {
     if (destroyed) return;
-    const { status } = state();
-    if (status === 'reconnecting') transport.retryNow();
-    else if (status === 'disconnected') connect().catch(() => {});
+    if (statusOf(state) === 'disconnected') connect().catch(noop);
+    else dispatch({ type: 'RETRY_NOW' });
   }
 
   async function updateToken(next: string): Promise<void> {
     if (destroyed) throw destroyedError();
-    const claims = decodeToken(next);
-    if (state().status === 'idle') {
-      throw new SessionError('error:client:invalid_state', 'updateToken(): not logged in; use login(token).');
+    if (state.name === '@idle') throw invalidState('updateToken(): not logged in; use login(token).');
+    if (typeof next !== 'string')
+      throw new SessionError('error:client:token_invalid', 'updateToken(token): token must be a JWT string.');
+    const sub = decodeToken(next).sub;
+    const owner = tokens.subject();
+    if (sub !== undefined && owner !== null && sub !== owner) {
+      throw new SessionError(
+        'error:client:token_invalid',
+        `This token is for "${sub}", but the session belongs to "${owner}": log out and log in to switch users.`,
+      );
     }
-    await applyToken(next, claims);
+    await tokens.use(next);
   }
 
-  /** Shared by logout(), a server-side end and destroy(): nothing survives it. */
-  function endSession(reason: SessionError): void {
-    timers.clearAll();
-    unsubscribeNetwork?.();
-    unsubscribeNetwork = null;
-    token = null;
-    tokenExp = null;
-    clockOffsetMs = 0;
-    resumeWindowMs = opts.resumeWindowMs;
-    outbox.rejectAll(reason);
-    dispatch({ type: 'LOGGED_OUT' });
-    settle(reason);
+  function refreshToken(): Promise<void> {
+    if (destroyed) return Promise.reject(destroyedError());
+    if (!tokens.canFetch) return Promise.reject(invalidState('refreshToken() needs the fetchToken option.'));
+    if (state.name === '@idle') return Promise.reject(invalidState('refreshToken(): not logged in.'));
+    return tokens.fetch(state.name === '@disconnected.token' ? 'recover' : 'refresh');
   }
 
-  async function logout(): Promise<void> {
-    if (destroyed || state().status === 'idle') return;
-    endSession(new SessionError('error:client:logged_out', 'Logged out.'));
-    emitter.emit('disconnect', 'CLIENT_DISCONNECTED');
-    flushStatus();
-    try {
-      await transport.logout();
-    } catch {
-      // The local session is gone either way; the server forgets it when its window passes.
-    }
+  function logout(): Promise<void> {
+    if (destroyed || state.name === '@idle') return Promise.resolve();
+    return new Promise<void>((done) => dispatch({ type: 'LOGOUT', done }));
   }
 
   function send(body: unknown): Promise<void> {
     if (destroyed) return Promise.reject(destroyedError());
-    const { status } = state();
-    if (status === 'idle') {
-      return Promise.reject(new SessionError('error:client:invalid_state', 'send(): not logged in.'));
+    if (state.name === '@idle') return Promise.reject(invalidState('send(): not logged in.'));
+    if (!carriesMessages) {
+      return Promise.reject(invalidState("send(): this transport does not carry app messages; use the SDK's API."));
     }
-    if (transport.carriesMessages === false) {
-      return Promise.reject(
-        new SessionError(
-          'error:client:invalid_state',
-          "send(): this transport does not carry app messages; use the SDK's API.",
-        ),
-      );
-    }
-    let size: number;
+    let json: string | undefined;
     try {
-      const json = JSON.stringify(body);
-      if (json === undefined) throw new TypeError('not JSON-serialisable');
-      size = new TextEncoder().encode(json).length;
+      json = JSON.stringify(body);
     } catch (cause) {
       return Promise.reject(
         new SessionError('error:client:invalid_message', 'send(body): body must be JSON-serialisable.', cause),
       );
     }
-    if (size > maxMessageBytes) {
+    if (json === undefined) {
       return Promise.reject(
-        new SessionError('error:client:message_too_big', `send(body): ${size} bytes exceeds ${maxMessageBytes}.`),
+        new SessionError('error:client:invalid_message', 'send(body): body must be JSON-serialisable.'),
       );
     }
-    let accepted: ReturnType<Outbox['add']>;
-    try {
-      accepted = outbox.add(body, status !== 'connected');
-    } catch (err) {
-      return Promise.reject(err);
+    if (jsonDepth(json, maxBodyDepth) > maxBodyDepth) {
+      return Promise.reject(
+        new SessionError(
+          'error:client:invalid_message',
+          `send(body): body is nested deeper than ${maxBodyDepth} levels.`,
+        ),
+      );
     }
-    dispatch({ type: 'OUTBOX', size: outbox.size });
-    if (status === 'connected') transport.send(accepted.message);
-    return accepted.done;
+    const size = new TextEncoder().encode(json).length;
+    const limit = maxMessageBytes;
+    if (size > limit) {
+      return Promise.reject(
+        new SessionError('error:client:message_too_big', `send(body): ${size} bytes exceeds ${limit}.`),
+      );
+    }
+    const done = outbox.add(body, state.name === '@ok.connected');
+    dispatch({ type: 'PUMP' });
+    return done;
   }
 
   function destroy(): void {
     if (destroyed) return;
-    endSession(destroyedError());
     destroyed = true;
-    transport.destroy();
+    dispatch({ type: 'DESTROY' });
     emitter.clear();
   }
 
@@ -613,6 +1061,7 @@ export function createSession(options: SessionOptions): Session {
     refreshToken,
     logout,
     send,
+    dismissNotice: () => dispatch({ type: 'CLEAR_NOTICE' }),
     destroy,
     get destroyed() {
       return destroyed;
@@ -620,7 +1069,9 @@ export function createSession(options: SessionOptions): Session {
     clock,
     canRefreshToken: opts.fetchToken !== undefined,
     debug: {
-      pendingTimers: () => timers.size,
+      state: () => state.name,
+      outbox: () => outbox.inspect(),
+      pendingTimers: () => stateTimers.size + outageTimers.size + tokens.pendingTimers,
       listenerCount: () => emitter.listenerCount(),
     },
   };

@@ -87,3 +87,16 @@ export function tokenStillValid(token: string | null, nowMs: number): boolean {
     return false;
   }
 }
+
+/**
+ * Local-clock expiry of a token. The server's clock decides (`offsetMs` = server − local, known
+ * after the first `session:success`); before that, a token with `iat` is assumed to live its own
+ * lifetime from when we received it, which no device clock skew can shorten (a clock ahead by more
+ * than the lifetime would otherwise see every fresh token as dead and refresh in a loop).
+ */
+export function localExpiryMs(claims: TokenClaims, receivedAtMs: number, offsetMs: number | null): number | null {
+  if (claims.exp === undefined) return null;
+  if (offsetMs !== null) return claims.exp * 1000 - offsetMs;
+  if (claims.iat !== undefined) return receivedAtMs + Math.max(0, claims.exp - claims.iat) * 1000;
+  return claims.exp * 1000;
+}

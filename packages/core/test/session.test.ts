@@ -57,12 +57,18 @@ describe('login', () => {
     expect(state().status).toBe('connected');
   });
 
-  it('a failing fetchToken at login ends in login_failed', async () => {
-    const { session, advance, state } = setup({ fetchToken: () => Promise.reject(new Error('offline')) });
+  it('a failing fetchToken at login is retried on the schedule, then ends in fetch_token_failed with its cause', async () => {
+    const fetchToken = vi.fn(() => Promise.reject(new Error('auth server down')));
+    const { session, advance, state } = setup({ fetchToken });
     const done = session.login().catch((e: SessionError) => e);
     await advance(0);
-    expect(await done).toMatchObject({ type: 'error:client:login_failed' });
-    expect(state().status).toBe('disconnected');
+    expect(state()).toMatchObject({ status: 'connecting', tokenStatus: 'none' });
+    expect(state().error).toMatchObject({ type: 'error:client:fetch_token_failed' });
+    await advance(31_000);
+    const err = await done;
+    expect(err).toMatchObject({ type: 'error:client:fetch_token_failed', cause: new Error('auth server down') });
+    expect(fetchToken).toHaveBeenCalledTimes(6);
+    expect(state()).toMatchObject({ status: 'disconnected', error: { type: 'error:client:fetch_token_failed' } });
   });
 });
 
@@ -242,7 +248,7 @@ describe('token expiry', () => {
   });
 
   it('with fetchToken, TOKEN_EXPIRED recovers automatically into the same session', async () => {
-    const fetchToken = vi.fn(async () => tokenFor());
+    const fetchToken = vi.fn(async () => tokenFor(7200));
     const { sim, advance, trace, state } = await loggedIn({ fetchToken });
     sim.expireToken();
     await advance(0);
@@ -310,16 +316,17 @@ describe('proactive refresh', () => {
     expect(state().tokenStatus).toBe('valid');
   });
 
-  it('a failed refresh reports token_refresh_failed and keeps the session', async () => {
+  it('a failed refresh reports fetch_token_failed with its cause and keeps the session', async () => {
     const { session, advance, state, trace } = await loggedIn({
       token: tokenFor(3600),
       fetchToken: () => Promise.reject(new Error('auth server down')),
     });
     const err = await session.refreshToken().catch((e: SessionError) => e);
     await advance(0);
-    expect(err).toMatchObject({ type: 'error:client:token_refresh_failed' });
+    expect(err).toMatchObject({ type: 'error:client:fetch_token_failed', cause: new Error('auth server down') });
     expect(state()).toMatchObject({ status: 'connected', tokenStatus: 'valid' });
-    expect(trace()).toEqual(['error:error:client:token_refresh_failed']);
+    expect(state().error).toMatchObject({ type: 'error:client:fetch_token_failed' });
+    expect(trace()).toEqual(['error:error:client:fetch_token_failed']);
   });
 
   it('clamps the lead to half the lifetime of a short token', async () => {
@@ -446,6 +453,7 @@ describe('outbox and messages', () => {
     sim.push('three');
     await advance(1000);
     sim.push('four');
+    await advance(0);
     expect(seen).toEqual([1, 2, 3, 4]);
     expect(session.getState().lastSeq).toBe(4);
   });

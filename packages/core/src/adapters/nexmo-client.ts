@@ -19,7 +19,7 @@
  */
 import { SessionError } from '../errors.js';
 import { tokenStillValid } from '../token.js';
-import type { Transport, TransportHost } from '../transport/types.js';
+import type { SelfRetryingTransport as Transport, TransportHost } from '../transport/types.js';
 
 type Listener = (...args: never[]) => void;
 

@@ -15,7 +15,7 @@
  */
 import { SessionError } from '../errors.js';
 import { tokenStillValid } from '../token.js';
-import type { Transport, TransportHost } from '../transport/types.js';
+import type { SelfRetryingTransport as Transport, TransportHost } from '../transport/types.js';
 
 /** The parts of VonageClient 2.x this adapter uses. */
 export interface VonageClientLike {

@@ -1,17 +1,23 @@
 /**
- * A deterministic transport with a tiny in-memory "server" behind it. Tests, Storybook and the
- * playground script it: accept or refuse logins, drop the connection, refuse N attempts, take the
- * server down, expire the token, forget sessions. It retries on the shared backoff module and
- * the host's clock, so with fake timers every attempt lands at an exact millisecond.
+ * A deterministic stand-in for the reference server, for tests, Storybook and demos. It is the
+ * shipped WebSocket transport talking the real protocol (the shared parser and encoders) to an
+ * in-memory server over fake sockets that run on the session's clock — so every story and test
+ * drives the same connector, frames and retry loop as production. Scripted faults: drop the
+ * connection, take the server down, refuse attempts, refuse logins, expire the token, stall
+ * (a frozen network: nothing answered, nothing lost), forget sessions, push server events.
  */
-import { backoffDelayMs } from '../backoff.js';
-import { TimerSet } from '../clock.js';
-import { SessionError } from '../errors.js';
-import { decodeToken, expiryMs } from '../token.js';
-import type { OutgoingMessage, ServerEvent, Transport, TransportHost } from './types.js';
+import type { Clock } from '../clock.js';
+import { TimerGroup } from '../clock.js';
+import type { ProtocolLimits, ServerFrame } from '../protocol/index.js';
+import { CloseCode, defaultLimits, encodeServerFrame, parseClientFrame } from '../protocol/index.js';
+import type { TokenClaims } from '../token.js';
+import { decodeToken } from '../token.js';
+import type { AttemptRequest, Connector, OutgoingMessage, ServerEvent } from './types.js';
+import type { WebSocketConstructor, WebSocketLike } from './websocket/websocket-transport.js';
+import { webSocketTransport } from './websocket/websocket-transport.js';
 
 export interface SimulatedTransportOptions {
-  /** One-way latency of every simulated round trip (ms). Default 0 (still asynchronous). */
+  /** One-way latency of every simulated frame (ms). Default 0 (still asynchronous). */
   latencyMs?: number;
   /** The userId the simulated server reports. Default: the token's `sub`, else 'user'. */
   userId?: string;
@@ -21,6 +27,10 @@ export interface SimulatedTransportOptions {
   expireTokens?: boolean;
   /** Echo each new message back as an event, like the reference server's one-room default. Default true. */
   echo?: boolean;
+  /** Limits the simulated server announces and enforces (rate-limited messages are nacked). */
+  limits?: Partial<ProtocolLimits>;
+  /** Events kept per session for replay; older ones are gone (announced through firstSeq). Default 10000. */
+  replayLimit?: number;
 }
 
 export interface AttemptRecord {
@@ -31,16 +41,7 @@ export interface AttemptRecord {
   outcome: 'pending' | 'connected' | 'refused' | 'login_failed' | 'token_expired';
 }
 
-interface SimSession {
-  id: string;
-  userId: string;
-  events: ServerEvent[];
-  seq: number;
-  lostAt: number | null;
-  takenMids: Set<string>;
-}
-
-export interface SimulatedTransport extends Transport {
+export interface SimulatedTransport extends Connector {
   /** The live connection drops (the client sees CONNECTION_FAILED and retries). */
   drop(): void;
   /** Stop accepting connections (drops the live one). Attempts fail until serverUp(). */
@@ -48,10 +49,12 @@ export interface SimulatedTransport extends Transport {
   serverUp(): void;
   /** The next `n` connection attempts are refused, server otherwise up. */
   refuseAttempts(n: number): void;
-  /** Refuse logins as an invalid token (login_failed) until called with false. */
+  /** Refuse logins and token updates as invalid (close 4401) until called with false. */
   rejectLogins(reject?: boolean): void;
   /** The server ends the connection with TOKEN_EXPIRED now. */
   expireToken(): void;
+  /** The network stalls for `ms`: nothing is answered or delivered, nothing is lost (TCP keeps the bytes). */
+  stall(ms: number): void;
   /** The server forgets every session (a restart): the next connect starts a new one. */
   forgetSessions(): void;
   /** Server event to this client's session: delivered now if connected, replayed on resume. */
@@ -65,126 +68,291 @@ export interface SimulatedTransport extends Transport {
   readonly pendingTimers: number;
 }
 
+interface SimSession {
+  id: string;
+  userId: string;
+  /** Events not yet acknowledged, oldest first (capped by replayLimit). */
+  events: ServerEvent[];
+  seq: number;
+  lostAt: number | null;
+  takenMids: Set<string>;
+}
+
+type Listener = (event: never) => void;
+
 export function simulatedTransport(options: SimulatedTransportOptions = {}): SimulatedTransport {
   const latencyMs = options.latencyMs ?? 0;
   const windowMs = options.resumeWindowMs ?? 300_000;
   const expireTokens = options.expireTokens ?? true;
   const echo = options.echo ?? true;
+  const limits: ProtocolLimits = { ...defaultLimits, ...options.limits };
+  const replayLimit = options.replayLimit ?? 10_000;
 
-  let host: TransportHost | null = null;
-  let timers: TimerSet | null = null;
-  let token: string | null = null;
+  let clock: Clock | null = null;
+  let timers: TimerGroup | null = null;
   let up = true;
   let refuse = 0;
   let rejecting = false;
-  let session: SimSession | null = null;
-  const sessions = new Map<string, SimSession>();
-  let connected = false;
+  let stalledUntil = 0;
   let nextSessionNumber = 1;
-  /** Automatic attempts made in the current cycle. */
-  let cycleAttempt = 0;
-  let pendingAttempt: unknown = null;
-  let expiryTimer: unknown = null;
+  const sessions = new Map<string, SimSession>();
+  const sockets = new Set<SimSocket>();
   const attempts: AttemptRecord[] = [];
   const received: OutgoingMessage[] = [];
+  /** The record the next socket belongs to (open() records it, the socket picks it up). */
+  let opening: AttemptRecord | null = null;
+  /** The session this client last had: push() targets it. */
+  let mine: SimSession | null = null;
 
-  /** Simulated network delay. Zero latency is still asynchronous (a microtask), but takes no time. */
+  const now = () => clock?.now() ?? 0;
+  /**
+   * Simulated network delay, on the session's clock. Zero latency is still asynchronous but takes
+   * no time (a microtask): a whole exchange completes within one advance(0) of a fake clock.
+   */
   function later(fn: () => void): void {
-    if (latencyMs > 0) {
-      timers?.after(latencyMs, fn);
-      return;
+    if (latencyMs > 0) timers?.after(latencyMs, fn);
+    else queueMicrotask(fn);
+  }
+
+  /** Both ends of one fake connection: the client's WebSocket and the server's view of it. */
+  class SimSocket implements WebSocketLike {
+    readyState = 0;
+    readonly #listeners = new Map<string, Listener[]>();
+    readonly record = opening;
+    session: SimSession | null = null;
+    claims: TokenClaims | null = null;
+    expiryTimer: number | null = null;
+    /** Rate limiting: a token bucket, and the end of a nack window (order is kept, §3). */
+    tokens = limits.burst;
+    refilledAt = now();
+    nackUntil = 0;
+    /** Frames held during a stall, in order. */
+    held: (() => void)[] = [];
+    /** Frames on their way to the client: an injected fault waits behind them (TCP keeps order). */
+    inflight = 0;
+
+    constructor(_url: string) {
+      sockets.add(this);
+      later(() => this.#connect());
     }
-    const attachedTo = host;
-    queueMicrotask(() => {
-      if (host !== null && host === attachedTo) fn();
+
+    addEventListener(type: string, listener: Listener): void {
+      this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), listener]);
+    }
+
+    #fire(type: string, event: object): void {
+      for (const l of this.#listeners.get(type) ?? []) (l as (e: object) => void)(event);
+    }
+
+    #connect(): void {
+      if (this.readyState !== 0) return;
+      if (!up || refuse > 0) {
+        if (refuse > 0) refuse -= 1;
+        if (this.record) this.record.outcome = 'refused';
+        this.#fire('error', { message: 'connection refused (simulated)' });
+        return this.#closed(1006, '');
+      }
+      this.readyState = 1;
+      this.#fire('open', {});
+    }
+
+    /**
+     * A frame or action crossing the simulated network: held while stalled, then in order.
+     * `immediate`: a fault the test script injects happens now, as the script reads.
+     */
+    #cross(fn: () => void, immediate = false): void {
+      if (now() < stalledUntil) this.held.push(fn);
+      else if (immediate && this.inflight === 0) fn();
+      else {
+        this.inflight += 1;
+        later(() => {
+          this.inflight -= 1;
+          fn();
+        });
+      }
+    }
+
+    // Client side -------------------------------------------------------------------------------
+    send(data: string): void {
+      if (this.readyState !== 1) return;
+      this.#cross(() => {
+        if (this.readyState === 1) receive(this, data);
+      });
+    }
+
+    close(): void {
+      if (this.readyState >= 2) return;
+      this.readyState = 2;
+      detach(this);
+      later(() => this.#closed(1000, ''));
+    }
+
+    #closed(code: number, reason: string): void {
+      if (this.readyState === 3) return;
+      this.readyState = 3;
+      detach(this);
+      sockets.delete(this);
+      this.#fire('close', { code, reason });
+    }
+
+    // Server side -------------------------------------------------------------------------------
+    deliver(frame: ServerFrame, immediate = false): void {
+      const text = encodeServerFrame(frame);
+      this.#cross(() => {
+        if (this.readyState === 1) this.#fire('message', { data: text });
+      }, immediate);
+    }
+
+    /** The server closes, after whatever it sent before (same path, same order). */
+    end(code: number, reason: string, immediate = false): void {
+      detach(this);
+      this.#cross(() => this.#closed(code, reason), immediate);
+    }
+
+    /** The network drops it: no close frame, nothing in flight arrives. */
+    drop(): void {
+      detach(this);
+      this.held = [];
+      this.#closed(1006, '');
+    }
+  }
+
+  function detach(socket: SimSocket): void {
+    timers?.cancel(socket.expiryTimer);
+    socket.expiryTimer = null;
+    const session = socket.session;
+    socket.session = null;
+    if (session && live(session) === undefined) session.lostAt = now();
+  }
+
+  const live = (session: SimSession) => [...sockets].find((s) => s.session === session && s.readyState === 1);
+
+  function receive(socket: SimSocket, text: string): void {
+    const parsed = parseClientFrame(text);
+    if (!parsed.ok) {
+      const { violation } = parsed;
+      if (violation.nack) {
+        return socket.deliver({ type: 'message:nack', ...violation.nack, message: violation.message });
+      }
+      socket.deliver({ type: 'session:error', code: violation.code, message: violation.message });
+      return socket.end(violation.code, violation.message);
+    }
+    const f = parsed.frame;
+    if (f.type === 'session:login') return login(socket, f);
+    const session = socket.session;
+    if (!session) return socket.end(CloseCode.malformed, 'session:login must be the first frame');
+    switch (f.type) {
+      case 'ping':
+        return socket.deliver({ type: 'pong', t: f.t });
+      case 'ack':
+        session.events = session.events.filter((e) => e.seq > f.seq);
+        return;
+      case 'session:update_token': {
+        let claims: TokenClaims | null = null;
+        try {
+          claims = decodeToken(f.token);
+        } catch {
+          claims = null;
+        }
+        if (rejecting || !claims || (claims.sub !== undefined && claims.sub !== session.userId)) {
+          return socket.deliver({
+            type: 'session:error',
+            rid: f.rid,
+            code: CloseCode.invalidToken,
+            message: 'token rejected (simulated)',
+          });
+        }
+        socket.claims = claims;
+        armExpiry(socket);
+        return socket.deliver({ type: 'session:token_updated', rid: f.rid, tokenExpiresAt: expiresAt(claims) });
+      }
+      case 'session:logout':
+        sessions.delete(session.id);
+        if (mine === session) mine = null;
+        socket.deliver({ type: 'session:logged_out', rid: f.rid });
+        return socket.end(CloseCode.normal, 'logged out');
+      case 'message': {
+        const t = now();
+        socket.tokens = Math.min(
+          limits.burst,
+          socket.tokens + ((t - socket.refilledAt) / 1000) * limits.messagesPerSecond,
+        );
+        socket.refilledAt = t;
+        if (t < socket.nackUntil || socket.tokens < 1) {
+          const retryAfterMs = Math.max(
+            socket.nackUntil - t,
+            Math.ceil(((1 - socket.tokens) / limits.messagesPerSecond) * 1000),
+          );
+          socket.nackUntil = t + retryAfterMs;
+          return socket.deliver({
+            type: 'message:nack',
+            mid: f.mid,
+            code: 'rate_limited',
+            retryAfterMs,
+            message: 'rate limited',
+          });
+        }
+        socket.tokens -= 1;
+        if (!session.takenMids.has(f.mid)) {
+          session.takenMids.add(f.mid);
+          received.push({ mid: f.mid, body: f.body });
+          if (echo) append(session, f.body, session.userId);
+        }
+        return socket.deliver({ type: 'message:ack', mid: f.mid });
+      }
+    }
+  }
+
+  const expiresAt = (claims: TokenClaims) =>
+    claims.exp === undefined ? now() + 10 * 365 * 86_400_000 : claims.exp * 1000;
+
+  function armExpiry(socket: SimSocket): void {
+    timers?.cancel(socket.expiryTimer);
+    socket.expiryTimer = null;
+    const claims = socket.claims;
+    if (!expireTokens || !claims || claims.exp === undefined || !timers) return;
+    socket.expiryTimer = timers.at(claims.exp * 1000, () => {
+      socket.expiryTimer = null;
+      expire(socket, true);
     });
   }
 
-  const need = (): { host: TransportHost; timers: TimerSet } => {
-    if (!host || !timers) throw new Error('simulatedTransport: not attached to a session yet.');
-    return { host, timers };
-  };
-  const now = () => need().host.clock.now();
-
-  function closeLive(): void {
-    if (!connected) return;
-    connected = false;
-    if (session) session.lostAt = now();
-    timers?.cancel(expiryTimer);
-    expiryTimer = null;
+  function expire(socket: SimSocket, immediate = false): void {
+    socket.deliver({ type: 'session:disconnect', reason: 'TOKEN_EXPIRED' }, immediate);
+    socket.end(CloseCode.tokenExpired, 'token expired', immediate);
   }
 
-  function stopCycle(): void {
-    timers?.cancel(pendingAttempt);
-    pendingAttempt = null;
-  }
-
-  /** Schedule automatic attempt `n` of this cycle, or give up after the last one. */
-  function scheduleNext(report: (atMs: number) => void): void {
-    const { host: h, timers: t } = need();
-    const n = cycleAttempt + 1;
-    if (n > h.reconnect.maxRetries) {
-      h.reconnectionFailed();
-      return;
-    }
-    const at = now() + backoffDelayMs(n, h.reconnect, h.random);
-    report(at);
-    pendingAttempt = t.after(at - now(), () => {
-      pendingAttempt = null;
-      startAttempt('auto');
-    });
-  }
-
-  function startAttempt(kind: AttemptRecord['kind']): void {
-    const { host: h } = need();
-    stopCycle();
-    if (kind === 'auto') {
-      cycleAttempt += 1;
-      h.reconnecting(cycleAttempt);
-    } else {
-      cycleAttempt = 0;
-    }
-    const record: AttemptRecord = { kind, attempt: kind === 'auto' ? cycleAttempt : 0, at: now(), outcome: 'pending' };
-    attempts.push(record);
-    later(() => finishAttempt(record));
-  }
-
-  function finishAttempt(record: AttemptRecord): void {
-    const { host: h } = need();
-    if (!up || refuse > 0) {
-      if (refuse > 0) refuse -= 1;
-      record.outcome = 'refused';
-      scheduleNext((at) => h.retryScheduled(cycleAttempt + 1, at));
-      return;
-    }
-    let claims: ReturnType<typeof decodeToken> | null = null;
+  function login(socket: SimSocket, f: { token: string; sessionId?: string; lastSeq?: number }): void {
+    if (socket.session) return socket.end(CloseCode.malformed, 'already logged in');
+    const record = socket.record;
+    let claims: TokenClaims | null = null;
     try {
-      claims = decodeToken(token);
+      claims = decodeToken(f.token);
     } catch {
       claims = null;
     }
-    if (rejecting || claims === null) {
-      record.outcome = 'login_failed';
-      h.loginFailed(new SessionError('error:client:login_failed', 'The server refused the token (simulated 4401).'));
-      return;
+    if (rejecting || !claims) {
+      if (record) record.outcome = 'login_failed';
+      socket.deliver({ type: 'session:error', code: CloseCode.invalidToken, message: 'token rejected (simulated)' });
+      return socket.end(CloseCode.invalidToken, 'token rejected');
     }
-    const expMs = expiryMs(claims);
-    if (expMs !== null && expireTokens && expMs <= now()) {
-      record.outcome = 'token_expired';
-      h.disconnected('TOKEN_EXPIRED');
-      return;
+    if (expireTokens && claims.exp !== undefined && claims.exp * 1000 <= now()) {
+      if (record) record.outcome = 'token_expired';
+      return expire(socket);
     }
-    const resume = h.resumeInfo();
-    const existing = resume ? sessions.get(resume.sessionId) : undefined;
-    const alive = existing && (existing.lostAt === null || now() - existing.lostAt <= windowMs);
-    if (existing && !alive) sessions.delete(existing.id);
-    const resumed = Boolean(alive);
-    if (alive && existing) {
-      session = existing;
+    const userId = options.userId ?? claims.sub ?? 'user';
+    const wanted = f.sessionId === undefined ? undefined : sessions.get(f.sessionId);
+    const alive = wanted && wanted.userId === userId && (wanted.lostAt === null || now() - wanted.lostAt <= windowMs);
+    if (wanted && !alive && wanted.lostAt !== null && now() - wanted.lostAt > windowMs) sessions.delete(wanted.id);
+    let session: SimSession;
+    if (alive && wanted) {
+      session = wanted;
+      const previous = live(session);
+      if (previous && previous !== socket) previous.end(CloseCode.replaced, 'session resumed elsewhere');
     } else {
       session = {
         id: `sim-session-${nextSessionNumber++}`,
-        userId: options.userId ?? claims.sub ?? 'user',
+        userId,
         events: [],
         seq: 0,
         lostAt: null,
@@ -193,113 +361,72 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
       sessions.set(session.id, session);
     }
     session.lostAt = null;
-    connected = true;
-    cycleAttempt = 0;
-    record.outcome = 'connected';
-    armTokenExpiry(claims.exp);
-    h.connected({
+    socket.session = session;
+    socket.claims = claims;
+    mine = session;
+    if (record) record.outcome = 'connected';
+    armExpiry(socket);
+    socket.deliver({
+      type: 'session:success',
       sessionId: session.id,
-      userId: session.userId,
-      resumed,
+      userId,
+      resumed: Boolean(alive),
       serverTime: now(),
+      tokenExpiresAt: expiresAt(claims),
       resumeWindowMs: windowMs,
-      ...(expMs !== null ? { tokenExpiresAt: expMs } : {}),
+      lastSeq: session.seq,
+      firstSeq: session.events[0]?.seq ?? session.seq + 1,
+      limits,
     });
-    const lastSeq = resumed && resume ? resume.lastSeq : 0;
-    for (const event of session.events) if (event.seq > lastSeq && connected) h.message(event);
+    const from = alive ? (f.lastSeq ?? 0) : 0;
+    for (const event of session.events) if (event.seq > from) socket.deliver(eventFrame(event));
   }
 
-  function armTokenExpiry(expSeconds: number | undefined): void {
-    timers?.cancel(expiryTimer);
-    expiryTimer = null;
-    if (!expireTokens || expSeconds === undefined || !connected) return;
-    expiryTimer = need().timers.after(expSeconds * 1000 - now(), () => {
-      expiryTimer = null;
-      transport.expireToken();
-    });
+  const eventFrame = (e: ServerEvent): ServerFrame => ({ type: 'event', seq: e.seq, body: e.body, from: e.from });
+
+  function append(session: SimSession, body: unknown, from: string | null): void {
+    const event: ServerEvent = { seq: ++session.seq, from, body };
+    session.events.push(event);
+    if (session.events.length > replayLimit) session.events.splice(0, session.events.length - replayLimit);
+    live(session)?.deliver(eventFrame(event));
   }
 
-  function deliver(body: unknown, from: string | null, target: SimSession): void {
-    const event: ServerEvent = { seq: ++target.seq, from, body };
-    target.events.push(event);
-    if (target === session && connected) host?.message(event);
-  }
+  const liveSockets = () => [...sockets].filter((s) => s.readyState === 1 && s.session);
+
+  const ws = webSocketTransport('ws://simulated.invalid/ws', {
+    WebSocket: SimSocket as unknown as WebSocketConstructor,
+  });
 
   const transport: SimulatedTransport = {
-    attach(h) {
-      host = h;
-      timers = new TimerSet(h.clock);
+    kind: 'connector',
+    get attemptTimeoutMs() {
+      return ws.attemptTimeoutMs;
     },
-    login(t) {
-      token = t;
-      startAttempt('login');
+    attach(env) {
+      clock = env.clock;
+      timers = new TimerGroup(env.clock);
+      ws.attach(env);
     },
-    connect() {
-      if (connected) return;
-      startAttempt('manual');
-    },
-    retryNow() {
-      if (pendingAttempt === null || connected) return;
-      startAttempt('auto');
-    },
-    updateToken(t) {
-      token = t;
-      const claims = decodeToken(t);
-      if (!connected) return Promise.resolve({});
-      return new Promise((resolve, reject) => {
-        later(() => {
-          if (rejecting) {
-            reject(new SessionError('error:client:token_invalid', 'The server refused the new token (simulated).'));
-            return;
-          }
-          armTokenExpiry(claims.exp);
-          const expMs = expiryMs(claims);
-          resolve(expMs === null ? {} : { tokenExpiresAt: expMs });
-        });
-      });
-    },
-    suspend() {
-      stopCycle();
-      closeLive();
-    },
-    logout() {
-      stopCycle();
-      closeLive();
-      if (session) sessions.delete(session.id);
-      session = null;
-      return Promise.resolve();
-    },
-    send(message) {
-      if (!connected || !session) return;
-      const target = session;
-      later(() => {
-        if (!connected || session !== target) return; // lost in flight: the engine resends on reconnect
-        if (!target.takenMids.has(message.mid)) {
-          target.takenMids.add(message.mid);
-          received.push(message);
-          if (echo) deliver(message.body, target.userId, target);
-        }
-        host?.acked(message.mid);
-      });
+    open(request: AttemptRequest, handlers) {
+      opening = { kind: request.kind, attempt: request.attempt, at: now(), outcome: 'pending' };
+      attempts.push(opening);
+      try {
+        return ws.open(request, handlers);
+      } finally {
+        opening = null;
+      }
     },
     destroy() {
       timers?.cancelAll();
-      pendingAttempt = null;
-      expiryTimer = null;
-      connected = false;
-      host = null;
+      for (const s of [...sockets]) s.drop();
     },
 
     drop() {
-      if (!connected) return;
-      closeLive();
-      const { host: h } = need();
-      cycleAttempt = 0;
-      scheduleNext((at) => h.disconnected('CONNECTION_FAILED', at));
+      for (const s of liveSockets()) s.drop();
     },
     serverDown() {
       up = false;
-      transport.drop();
+      for (const s of [...sockets]) s.drop();
     },
     serverUp() {
       up = true;
@@ -311,16 +438,25 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
       rejecting = reject;
     },
     expireToken() {
-      if (!connected) return;
-      closeLive();
-      stopCycle();
-      need().host.disconnected('TOKEN_EXPIRED');
+      for (const s of liveSockets()) expire(s, true);
+    },
+    stall(ms) {
+      stalledUntil = Math.max(stalledUntil, now() + ms);
+      timers?.at(stalledUntil, () => {
+        if (now() < stalledUntil) return;
+        for (const s of [...sockets]) {
+          const held = s.held;
+          s.held = [];
+          for (const fn of held) later(fn);
+        }
+      });
     },
     forgetSessions() {
       sessions.clear();
+      mine = null;
     },
     push(body, from = null) {
-      if (session) deliver(body, from, session);
+      if (mine) append(mine, body, from);
     },
     get attempts() {
       return attempts;
@@ -329,7 +465,7 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
       return received;
     },
     get isConnected() {
-      return connected;
+      return liveSockets().length > 0;
     },
     get isServerUp() {
       return up;
