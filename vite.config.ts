@@ -15,6 +15,10 @@ export const alias = [
     find: /^@nexmo-session\/core\/vonage-client-sdk$/,
     replacement: src('./packages/core/src/entries/vonage-client-sdk.ts'),
   },
+  {
+    find: /^@nexmo-session\/core\/reconnecting-websocket$/,
+    replacement: src('./packages/core/src/entries/reconnecting-websocket.ts'),
+  },
   { find: /^@nexmo-session\/core$/, replacement: src('./packages/core/src/index.ts') },
   { find: /^@nexmo-session\/react$/, replacement: src('./packages/react/src/index.ts') },
   { find: /^@nexmo-session\/server$/, replacement: src('./packages/server/src/index.ts') },

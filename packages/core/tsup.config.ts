@@ -7,6 +7,7 @@ export default defineConfig({
     protocol: 'src/protocol/index.ts',
     'nexmo-client': 'src/entries/nexmo-client.ts',
     'vonage-client-sdk': 'src/entries/vonage-client-sdk.ts',
+    'reconnecting-websocket': 'src/entries/reconnecting-websocket.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -17,7 +17,10 @@ import type { WebSocketConstructor, WebSocketLike } from './websocket/websocket-
 import { webSocketTransport } from './websocket/websocket-transport.js';
 
 export interface SimulatedTransportOptions {
-  /** One-way latency of every simulated frame (ms). Default 0 (still asynchronous). */
+  /**
+   * Round-trip time of the simulated network (ms): each answer of the server (and a refusal)
+   * arrives this long after the client's frame. Default 0 (still asynchronous).
+   */
   latencyMs?: number;
   /** The userId the simulated server reports. Default: the token's `sub`, else 'user'. */
   userId?: string;
@@ -109,8 +112,8 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
    * Simulated network delay, on the session's clock. Zero latency is still asynchronous but takes
    * no time (a microtask): a whole exchange completes within one advance(0) of a fake clock.
    */
-  function later(fn: () => void): void {
-    if (latencyMs > 0) timers?.after(latencyMs, fn);
+  function later(fn: () => void, delayMs = latencyMs): void {
+    if (delayMs > 0) timers?.after(delayMs, fn);
     else queueMicrotask(fn);
   }
 
@@ -133,7 +136,7 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
 
     constructor(_url: string) {
       sockets.add(this);
-      later(() => this.#connect());
+      later(() => this.#connect(), 0);
     }
 
     addEventListener(type: string, listener: Listener): void {
@@ -149,8 +152,11 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
       if (!up || refuse > 0) {
         if (refuse > 0) refuse -= 1;
         if (this.record) this.record.outcome = 'refused';
-        this.#fire('error', { message: 'connection refused (simulated)' });
-        return this.#closed(1006, '');
+        // The refusal comes back after a round trip.
+        return this.#cross(() => {
+          this.#fire('error', { message: 'connection refused (simulated)' });
+          this.#closed(1006, '');
+        });
       }
       this.readyState = 1;
       this.#fire('open', {});
@@ -160,7 +166,7 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
      * A frame or action crossing the simulated network: held while stalled, then in order.
      * `immediate`: a fault the test script injects happens now, as the script reads.
      */
-    #cross(fn: () => void, immediate = false): void {
+    #cross(fn: () => void, immediate = false, delayMs = latencyMs): void {
       if (now() < stalledUntil) this.held.push(fn);
       else if (immediate && this.inflight === 0) fn();
       else {
@@ -168,16 +174,21 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
         later(() => {
           this.inflight -= 1;
           fn();
-        });
+        }, delayMs);
       }
     }
 
     // Client side -------------------------------------------------------------------------------
     send(data: string): void {
       if (this.readyState !== 1) return;
-      this.#cross(() => {
-        if (this.readyState === 1) receive(this, data);
-      });
+      // Client → server takes no time; the server's answer carries the whole round trip.
+      this.#cross(
+        () => {
+          if (this.readyState === 1) receive(this, data);
+        },
+        false,
+        0,
+      );
     }
 
     close(): void {

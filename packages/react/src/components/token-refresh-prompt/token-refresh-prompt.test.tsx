@@ -74,7 +74,7 @@ describe('TokenRefreshPrompt', () => {
     expect(prompt(container).dataset.state).toBe('refresh-failed');
     expect(screen.getByRole('alert').textContent).toBe('Could not refresh your sign-in.');
     await expectNoAxeViolations(container);
-    onRefresh.mockResolvedValueOnce(tokenFor(3600));
+    onRefresh.mockResolvedValueOnce(tokenFor(7200)); // a new token: the expired one is never sent again
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     await advance(0);
     expect(session.getState().status).toBe('connected');

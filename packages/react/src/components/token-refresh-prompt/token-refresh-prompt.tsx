@@ -39,7 +39,7 @@ const select = (s: SessionState) => ({
   tokenStatus: s.tokenStatus,
   tokenExpiresAt: s.tokenExpiresAt,
   sessionExpiresAt: s.sessionExpiresAt,
-  refreshFailed: s.error?.type === 'error:client:token_refresh_failed',
+  refreshFailed: s.error?.type === 'error:client:fetch_token_failed',
 });
 
 export function TokenRefreshPrompt(props: TokenRefreshPromptProps): ReactNode {
