@@ -313,7 +313,9 @@ export function createSession(options: SessionOptions): Session {
       scheduleTokenTimers();
 
       if (prev.connectionLostAt !== null || prev.status === 'reconnecting') emitter.emit('reconnect');
-      if (prev.sessionId !== null) {
+      // resumed: null (issue 18): the transport cannot tell which session the platform answered,
+      // so neither a resume nor a loss is claimed.
+      if (prev.sessionId !== null && info.resumed !== null) {
         if (prev.sessionId === info.sessionId) emitter.emit('session:resumed', { sessionId: info.sessionId });
         else emitter.emit('session:lost', { previousSessionId: prev.sessionId, sessionId: info.sessionId });
       }

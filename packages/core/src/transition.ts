@@ -59,7 +59,8 @@ export function transition(state: SessionState, input: Input): SessionState {
         sessionExpiresAt: null,
         sessionId,
         userId,
-        lastConnect: resumed ? 'resumed' : 'new',
+        // resumed: null (issue 18): the transport cannot tell, so the store does not claim either.
+        lastConnect: input.info.resumed === null ? null : resumed ? 'resumed' : 'new',
         error: null,
         lastSeq: resumed ? state.lastSeq : 0,
       };

@@ -13,8 +13,12 @@ export type DisconnectReason = 'CONNECTION_FAILED' | 'TOKEN_EXPIRED' | 'CLIENT_D
 export interface ConnectedInfo {
   sessionId: string;
   userId: string | null;
-  /** Did the server resume the session we asked for? */
-  resumed: boolean;
+  /**
+   * Did the server resume the session we asked for? `null`: the transport cannot know (an SDK
+   * that reconnects on its own without saying which session the platform answered). The engine
+   * then stores `lastConnect: null` and emits neither `session:resumed` nor `session:lost`.
+   */
+  resumed: boolean | null;
   /** Server clock at the moment it answered (epoch ms), to correct token expiry for skew. */
   serverTime?: number;
   /** Server's view of the token's expiry (epoch ms, server clock). */
