@@ -41,6 +41,8 @@ export interface Platform {
   restart(options?: { forgetSessions?: boolean }): Promise<void>;
   /** How long a session stays resumable after its socket drops. */
   sessionTtlMs: number;
+  /** While true, connections are taken but never answered with `session:success` (a stalled platform). */
+  silent: boolean;
 }
 
 export async function startPlatform(options: { port?: number; sessionTtlMs?: number } = {}): Promise<Platform> {
@@ -101,7 +103,8 @@ export async function startPlatform(options: { port?: number; sessionTtlMs?: num
     session.lostAt = null;
     sessions.set(session.id, session);
     socket.data.sessionId = session.id;
-    socket.emit('session:success', { body: { id: session.id, user_id: `USR-${sub}`, name: sub, api_key: 'KEY' } });
+    if (!platform.silent)
+      socket.emit('session:success', { body: { id: session.id, user_id: `USR-${sub}`, name: sub, api_key: 'KEY' } });
     socket.on('session:logout', (request: { tid?: string }) => {
       sessions.delete(session.id);
       socket.emit('session:logged-out', { rid: request?.tid, body: {} });
@@ -123,6 +126,7 @@ export async function startPlatform(options: { port?: number; sessionTtlMs?: num
     sessions,
     restCalls,
     sessionTtlMs: options.sessionTtlMs ?? 300_000,
+    silent: false,
     blip() {
       for (const socket of io?.sockets.sockets.values() ?? []) socket.conn.close();
     },

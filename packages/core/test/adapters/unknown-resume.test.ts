@@ -66,7 +66,12 @@ describe('ConnectedInfo.resumed: null', () => {
   });
 
   it('transition: CONNECTED with resumed null stores lastConnect null', () => {
-    const reconnecting = { ...initialState(5), status: 'reconnecting' as const, sessionId: 'S-1', lastConnect: 'new' as const };
+    const reconnecting = {
+      ...initialState(5),
+      status: 'reconnecting' as const,
+      sessionId: 'S-1',
+      lastConnect: 'new' as const,
+    };
     const info: ConnectedInfo = { sessionId: 'S-1', userId: 'u', resumed: null };
     expect(transition(reconnecting, { type: 'CONNECTED', now: 1, info })).toMatchObject({
       status: 'connected',
