@@ -129,14 +129,36 @@ export function vonageClientTransport(client: VonageClientLike, options: VonageC
 
   /** The platform's `session:success`, read off the SDK's logger stream. */
   function onAnswer(sessionId: string): void {
-    if (!host) return;
+    const h = host;
+    if (!h) return;
     if (opening) {
       sawAnswerWhileOpening = true;
       return;
     }
-    if (lastId === null) return;
     // After the SDK's own reconnect; or while live, a platform that moved the session on its own.
-    if (!live || sessionId !== lastId) reconnected(sessionId, sessionId === lastId);
+    if (lastId === null || (live && sessionId === lastId)) return;
+    // The SDK logs an event before it handles it: report on the next turn, so listeners that call
+    // the SDK find it on the answered session.
+    clearAnswerTimer();
+    answerTimer = h.clock.setTimeout(() => {
+      answerTimer = null;
+      const asked = lastId;
+      if (!host || asked === null) return;
+      reconnected(sessionId, sessionId === asked);
+      if (sessionId !== asked) repointSdk();
+    }, 0);
+  }
+
+  /**
+   * SDK 2.3.1 moves to the new id of an answer it did not ask for, but its socket keeps asking for
+   * the old one on every later reconnect (so each blip would lose the session again) until a
+   * refreshSession, whose reply re-points it.
+   */
+  function repointSdk(): void {
+    if (token === null) return;
+    client.refreshSession(token).catch((err: unknown) => {
+      host?.warn(new SessionError('error:client:transport', 'refreshSession after a new session failed.', err));
+    });
   }
 
   function open(kind: 'login' | 'resume'): void {
@@ -155,7 +177,7 @@ export function vonageClientTransport(client: VonageClientLike, options: VonageC
             host.warn(
               new SessionError(
                 'error:client:transport',
-                'vonageAnswerLogger() saw no login answer (not in customLoggers?); resumes will be unknown.',
+                'vonageAnswerLogger() saw no login answer: is it in customLoggers?',
               ),
             );
           }

@@ -88,9 +88,16 @@ describe('vonageClientTransport over the real @vonage/client-sdk 2.3.1', { timeo
     expect(trace).toEqual(['disconnect:CONNECTION_FAILED', 'reconnecting:1', 'reconnect', 'session:lost']);
     expect(lost).toEqual([{ previousSessionId: 'SESSION-1', sessionId: 'SESSION-2' }]);
     expect(state()).toMatchObject({ status: 'connected', sessionId: 'SESSION-2', lastConnect: 'new' });
-    // The store agrees with the SDK: its next refreshSession goes to the new id.
-    await session.updateToken(token(7200));
+    // The SDK agrees (its refreshSession goes to the new id), and its next reconnect asks for the
+    // new id, so a later blip resumes it instead of losing it again.
+    await until(() => platform.restCalls.some((c) => c.startsWith('PUT ')), 5000, 'the re-pointing PUT');
     expect(platform.restCalls.filter((c) => c.startsWith('PUT '))).toEqual(['PUT /v0.2/sessions/SESSION-2']);
+    trace.length = 0;
+    platform.blip();
+    await until(() => trace.includes('reconnect') && state().status === 'connected', 15_000, 'the second reconnect');
+    expect(platform.handshakes.at(-1)).toMatchObject({ session_id: 'SESSION-2' });
+    expect(trace).toEqual(['disconnect:CONNECTION_FAILED', 'reconnecting:1', 'reconnect', 'session:resumed']);
+    expect(state()).toMatchObject({ sessionId: 'SESSION-2', lastConnect: 'resumed' });
   });
 
   it('platform restarts keeping the session → the SDK loop resumes it → session:resumed', async () => {
