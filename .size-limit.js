@@ -43,7 +43,8 @@ export default [
   {
     name: '@vonage/client-sdk adapter entry (without the SDK)',
     path: 'bench/size/vonage-client-sdk-adapter.js',
-    limit: '1.6 kB',
+    // 1.34 → 1.95 kB: issue 18's answer logger (which session the platform gave after a reconnect).
+    limit: '2 kB',
     ...common,
   },
 ];

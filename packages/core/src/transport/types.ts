@@ -19,7 +19,11 @@ export type DisconnectReason = 'CONNECTION_FAILED' | 'TOKEN_EXPIRED' | 'CLIENT_D
 export interface ConnectedInfo {
   sessionId: string;
   userId: string | null;
-  /** Did the server resume the session asked for? `null`: the transport cannot tell. */
+  /**
+   * Did the server resume the session asked for? `null`: the transport cannot know (an SDK that
+   * reconnects on its own without saying which session the platform answered). The engine then
+   * stores `lastConnect: null` and claims neither `session:resumed` nor `session:lost`.
+   */
   resumed: boolean | null;
   /** Server clock at the moment it answered (epoch ms), to correct token expiry for skew. */
   serverTime?: number;

@@ -92,6 +92,29 @@ describe('nexmoClientTransport over the real nexmo-client 9.5.1', { timeout: 20_
     expect(trace.slice(-2)).toEqual(['reconnect', 'session:lost']);
   });
 
+  it('platform restarts without the session while the SDK retries → its own loop gets a new id → session:lost, never resumed', async () => {
+    const { session, state, platform, trace } = await setup();
+    const lost: unknown[] = [];
+    session.on('session:lost', (info) => lost.push(info));
+    await session.login(token());
+    await platform.restart({ forgetSessions: true });
+    await until(() => state().status === 'connected' && trace.includes('reconnect'), 5000, 'the answer');
+    expect(platform.handshakes.at(-1)).toMatchObject({ session_id: 'SESSION-1' }); // the SDK asked for the old id
+    expect(trace.slice(-2)).toEqual(['reconnect', 'session:lost']);
+    expect(trace).not.toContain('session:resumed');
+    expect(lost).toEqual([{ previousSessionId: 'SESSION-1', sessionId: 'SESSION-2' }]);
+    expect(state()).toMatchObject({ sessionId: 'SESSION-2', lastConnect: 'new' });
+  });
+
+  it('platform restarts keeping the session → its own loop resumes it → session:resumed', async () => {
+    const { session, state, platform, trace } = await setup();
+    await session.login(token());
+    await platform.restart();
+    await until(() => state().status === 'connected' && trace.includes('reconnect'), 5000, 'the answer');
+    expect(trace.slice(-2)).toEqual(['reconnect', 'session:resumed']);
+    expect(state()).toMatchObject({ sessionId: 'SESSION-1', lastConnect: 'resumed' });
+  });
+
   it('server-side token expiry → TOKEN_EXPIRED, no retries → updateToken + connect() → resumed', async () => {
     const { session, state, platform, trace } = await setup();
     await session.login(token(2));

@@ -22,6 +22,8 @@ export interface Platform {
   /** Handshake queries seen, in order (to check what the SDK sent). */
   readonly handshakes: Record<string, unknown>[];
   readonly sessions: Map<string, PlatformSession>;
+  /** REST calls seen, as 'METHOD /path' (e.g. the SDK's refreshSession PUT names its session id). */
+  readonly restCalls: string[];
   /** Close the transport of every connected socket (a network blip; the SDK retries). */
   blip(): void;
   /** The platform disconnects every socket after an expired-token error (server-initiated). */
@@ -31,13 +33,22 @@ export interface Platform {
   /** Stop listening and drop everything; `start()` again on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /**
+   * A quick restart on the same port (a deploy): back well inside the SDKs' first retry wait, so
+   * their own loop reconnects. `forgetSessions` drops every session, as a restart without shared
+   * session storage does.
+   */
+  restart(options?: { forgetSessions?: boolean }): Promise<void>;
   /** How long a session stays resumable after its socket drops. */
   sessionTtlMs: number;
+  /** While true, connections are taken but never answered with `session:success` (a stalled platform). */
+  silent: boolean;
 }
 
 export async function startPlatform(options: { port?: number; sessionTtlMs?: number } = {}): Promise<Platform> {
   const sessions = new Map<string, PlatformSession>();
   const handshakes: Record<string, unknown>[] = [];
+  const restCalls: string[] = [];
   let http: HttpServer | null = null;
   let io: Server | null = null;
   let port = options.port ?? 0;
@@ -50,6 +61,7 @@ export async function startPlatform(options: { port?: number; sessionTtlMs?: num
       'access-control-allow-methods': '*',
       'content-type': 'application/json',
     };
+    if (req.method !== 'OPTIONS') restCalls.push(`${req.method} ${req.url}`);
     if (req.method === 'OPTIONS') {
       res.writeHead(204, headers);
       res.end();
@@ -91,7 +103,8 @@ export async function startPlatform(options: { port?: number; sessionTtlMs?: num
     session.lostAt = null;
     sessions.set(session.id, session);
     socket.data.sessionId = session.id;
-    socket.emit('session:success', { body: { id: session.id, user_id: `USR-${sub}`, name: sub, api_key: 'KEY' } });
+    if (!platform.silent)
+      socket.emit('session:success', { body: { id: session.id, user_id: `USR-${sub}`, name: sub, api_key: 'KEY' } });
     socket.on('session:logout', (request: { tid?: string }) => {
       sessions.delete(session.id);
       socket.emit('session:logged-out', { rid: request?.tid, body: {} });
@@ -111,7 +124,9 @@ export async function startPlatform(options: { port?: number; sessionTtlMs?: num
     },
     handshakes,
     sessions,
+    restCalls,
     sessionTtlMs: options.sessionTtlMs ?? 300_000,
+    silent: false,
     blip() {
       for (const socket of io?.sockets.sockets.values() ?? []) socket.conn.close();
     },
@@ -152,6 +167,11 @@ export async function startPlatform(options: { port?: number; sessionTtlMs?: num
       server.close();
       h.closeAllConnections();
       await new Promise<void>((resolve) => h.close(() => resolve()));
+    },
+    async restart({ forgetSessions = false } = {}) {
+      await platform.stop();
+      if (forgetSessions) sessions.clear();
+      await platform.start();
     },
   };
   await platform.start();
