@@ -64,7 +64,7 @@ export function reconnectingWebSocketTransport(
   function start(): void {
     const h = host;
     if (!h || token === null) return;
-    const mine = new ProtocolConnection(
+    const mine: ProtocolConnection = new ProtocolConnection(
       socket,
       { token, resume: h.resumeInfo(), kind: lost ? 'auto' : 'login', attempt: lost ? failures + 1 : 0 },
       {
@@ -90,7 +90,10 @@ export function reconnectingWebSocketTransport(
             rws.close(); // its next attempt would send the same refused or expired token
             if (info.kind === 'token_expired') h.disconnected('TOKEN_EXPIRED');
             else if (info.kind === 'replaced') h.disconnected('CLIENT_DISCONNECTED');
-            else h.loginFailed(new SessionError('error:client:login_failed', `The server refused the token: ${info.reason}.`));
+            else
+              h.loginFailed(
+                new SessionError('error:client:login_failed', `The server refused the token: ${info.reason}.`),
+              );
             return;
           }
           if (wasUp) {

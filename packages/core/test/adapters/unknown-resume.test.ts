@@ -6,10 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { manualNetwork } from '../../src/network.js';
 import { createSession } from '../../src/session.js';
-import { initialState } from '../../src/state.js';
 import { makeTestToken } from '../../src/testing/test-token.js';
-import { transition } from '../../src/transition.js';
-import type { ConnectedInfo, Transport, TransportHost } from '../../src/transport/types.js';
+import type { SelfRetryingTransport as Transport, TransportHost } from '../../src/transport/types.js';
 import { traceEvents } from './trace.js';
 
 function handDriven() {
@@ -63,20 +61,5 @@ describe('ConnectedInfo.resumed: null', () => {
     expect(session.getState()).toMatchObject({ status: 'connected', sessionId: 'S-2', lastConnect: 'new' });
     expect(trace.slice(-1)).toEqual(['session:lost']);
     session.destroy();
-  });
-
-  it('transition: CONNECTED with resumed null stores lastConnect null', () => {
-    const reconnecting = {
-      ...initialState(5),
-      status: 'reconnecting' as const,
-      sessionId: 'S-1',
-      lastConnect: 'new' as const,
-    };
-    const info: ConnectedInfo = { sessionId: 'S-1', userId: 'u', resumed: null };
-    expect(transition(reconnecting, { type: 'CONNECTED', now: 1, info })).toMatchObject({
-      status: 'connected',
-      sessionId: 'S-1',
-      lastConnect: null,
-    });
   });
 });
