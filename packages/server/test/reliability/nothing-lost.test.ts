@@ -68,7 +68,11 @@ describe('reliability: nothing lost under faults', () => {
   it(`${MESSAGES} messages each way across 20 random faults arrive exactly once and in order`, async () => {
     const random = prng(SEED);
     const registry = new InMemoryRegistry();
-    let server: SessionServer = (await startServer({ registry, frameRate: { burst: 5000, perSecond: 2000 } })).server;
+    // After an outage the client flushes its whole outbox at once, far past the default burst, and
+    // this client does not yet pace or honour message:nack (the engine issue does): the limits are
+    // raised here. The default-limit twin is abuse/flow-control.test.ts (300 sends, nacks honoured).
+    const limits = { messagesPerSecond: 2000, messageBurst: 5000 };
+    let server: SessionServer = (await startServer({ registry, ...limits })).server;
     const port = server.port;
     cleanups.push(() => server.close());
     const proxy: FaultProxy = await startFaultProxy(port);
@@ -91,7 +95,7 @@ describe('reliability: nothing lost under faults', () => {
 
     const restart = async () => {
       await server.close();
-      server = (await startServer({ registry, port, frameRate: { burst: 5000, perSecond: 2000 } })).server;
+      server = (await startServer({ registry, port, ...limits })).server;
     };
     // 20 faults: 10 s of flapping, one token expiry, three restarts, and 15 drawn at random.
     const kinds: string[] = ['flap', 'expire', 'restart', 'restart', 'restart'];
@@ -157,8 +161,8 @@ describe('reliability: nothing lost under faults', () => {
             sessions: [...registry.all()].map((r) => ({
               id: r.id,
               user: r.userId,
-              seq: r.seq,
-              buffered: r.events.length,
+              seq: r.log.lastSeq,
+              buffered: r.log.count,
               lostAt: r.lostAt,
             })),
           },
