@@ -47,6 +47,7 @@ export class Connection {
   /** Identifies the newest write made while backlogged; its callback means the socket drained. */
   #writeGeneration = 0;
   #held: Held[] | null = null;
+  #heldBytes = 0;
 
   constructor(
     readonly ws: WebSocket,
@@ -106,6 +107,7 @@ export class Connection {
   send(text: string): void {
     if (this.#held) {
       this.#held.push({ text });
+      this.#heldBytes += text.length;
       return;
     }
     const ws = this.ws;
@@ -127,9 +129,15 @@ export class Connection {
     this.#updateReading();
   }
 
-  /** Events may be written now (not frozen, not backlogged, open). */
+  /**
+   * Events may be written now: open, not backlogged, and, while frozen, the held frames still
+   * under the send buffer's size (events past it wait in the replay log, as a full TCP buffer
+   * would make them wait).
+   */
   get writable(): boolean {
-    return this.#held === null && !this.#backlogged && this.ws.readyState === this.ws.OPEN;
+    if (this.ws.readyState !== this.ws.OPEN) return false;
+    if (this.#held) return this.#heldBytes < this.#sendBufferBytes;
+    return !this.#backlogged;
   }
 
   /** Close the socket (the close frame is held behind the others while frozen). */
@@ -149,6 +157,7 @@ export class Connection {
     this.#frozen = false;
     const held = this.#held ?? [];
     this.#held = null;
+    this.#heldBytes = 0;
     for (const item of held) {
       if ('text' in item) this.send(item.text);
       else this.ws.close(item.code, item.reason);

@@ -6,6 +6,7 @@
  * session) until it died. Now a deep body is refused with a nack for its own mid before it
  * reaches anyone, bodies are stored as their JSON text, and each session's buffer is capped.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { token, until } from '../helpers.js';
 import { contiguous, ProtocolClient } from './protocol-client.js';
@@ -21,7 +22,56 @@ let server: ServerProcess;
 beforeAll(async () => {
   server = await startServerProcess();
 });
-afterAll(() => server.stop());
+afterAll(() => server.stop(), 20_000);
+
+/** A body as JSON text, with what the server must answer for it. */
+interface Case {
+  text: string;
+  /** Deepest nesting (0 for a scalar); past 64 the message is refused. */
+  depth: number;
+  valid: boolean;
+}
+
+const depthOf = (v: unknown): number =>
+  typeof v === 'object' && v !== null ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0;
+const fromValue = (v: unknown): Case => ({ text: JSON.stringify(v), depth: depthOf(v), valid: true });
+const deepArray = (d: number): Case => ({ text: nested(d), depth: d, valid: true });
+const deepObject = (d: number): Case => ({ text: `${'{"a":'.repeat(d)}1${'}'.repeat(d)}`, depth: d, valid: true });
+const mixed = (d: number): Case => ({
+  text: `${'[{"k":'.repeat(d)}"x"${'}]'.repeat(d)}`,
+  depth: 2 * d,
+  valid: true,
+});
+
+const bodies: fc.Arbitrary<Case> = fc.oneof(
+  fc.jsonValue({ maxDepth: 6 }).map(fromValue),
+  fc.integer({ min: 55, max: 75 }).map(deepArray),
+  fc.integer({ min: 60, max: 40_000 }).map(deepArray),
+  fc.integer({ min: 30, max: 20_000 }).map(deepObject),
+  fc.integer({ min: 20, max: 10_000 }).map(mixed),
+  // Flat and huge: up to ~75 KB, so some frames are past the 64 KiB limit.
+  fc.integer({ min: 1, max: 25_000 }).map((n) => ({ text: emptyArrays(3 * n), depth: 2, valid: true })),
+  fc.integer({ min: 1, max: 70_000 }).map((n) => fromValue('x'.repeat(n))),
+  // Odd strings: lone surrogates, control characters, anything in UTF-16.
+  fc.string({ unit: 'binary', maxLength: 300 }).map(fromValue),
+  fc
+    .array(fc.integer({ min: 0xd800, max: 0xdfff }), { maxLength: 20 })
+    .map((cs) => fromValue(String.fromCharCode(...cs))),
+  fc.constantFrom<Case>(
+    { text: '-0', depth: 0, valid: true },
+    { text: '1e308', depth: 0, valid: true },
+    { text: '5e-324', depth: 0, valid: true },
+    { text: '123456789012345678901234567890', depth: 0, valid: true },
+    { text: '{"__proto__":{"admin":true},"constructor":{"prototype":1}}', depth: 2, valid: true },
+    { text: '{"a":1,"a":2}', depth: 1, valid: true },
+    { text: ' [ 1 ,\n\t2 ] ', depth: 1, valid: true },
+    { text: '"\\u0000\\ud83d\\ude00\\ud800"', depth: 0, valid: true },
+    { text: 'null', depth: 0, valid: true },
+    { text: '[1,', depth: 1, valid: false },
+    { text: 'NaN', depth: 0, valid: false },
+    { text: "{'a':1}", depth: 1, valid: false },
+  ),
+);
 
 describe('abuse: hostile bodies (server process, default limits)', () => {
   it('a body nested 30,000 deep is nacked (invalid) for its own mid and never reaches another session', async () => {
@@ -51,6 +101,53 @@ describe('abuse: hostile bodies (server process, default limits)', () => {
     expect(live.closed).toBeNull();
     await Promise.all([back.close(), live.close(), attacker.close()]);
   });
+
+  it('fuzz: nested, huge and odd bodies get an ack, a nack or a documented close; a bystander keeps order; memory stays bounded', async () => {
+    const bystander = await ProtocolClient.login(server.url, await token('fuzz-bystander'));
+    let attacker = await ProtocolClient.login(server.url, await token('fuzzer'));
+    const { sessionId } = attacker;
+    const accepted: string[] = [];
+    const seen = { ack: 0, invalid: 0, 1009: 0, 4400: 0 };
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(bodies, async (c) => {
+        const mid = `f${n++}`;
+        const frame = `{"type":"message","mid":"${mid}","body":${c.text}}`;
+        const answer = await attacker.sendOne(mid, frame);
+        if (Buffer.byteLength(frame) > 65_536) {
+          expect(answer).toEqual({ type: 'closed', code: 1009 });
+          seen[1009]++;
+        } else if (!c.valid) {
+          expect(answer).toEqual({ type: 'closed', code: 4400 });
+          seen[4400]++;
+        } else if (c.depth > 64) {
+          expect(answer).toMatchObject({ type: 'message:nack', mid, code: 'invalid' });
+          seen.invalid++;
+        } else {
+          expect(answer).toEqual({ type: 'message:ack', mid });
+          accepted.push(JSON.stringify(JSON.parse(c.text)));
+          seen.ack++;
+        }
+        if (answer.type === 'closed') {
+          // The owner comes back to the same session; resumes are never limited.
+          attacker = await ProtocolClient.login(server.url, await token('fuzzer'), { sessionId, lastSeq: 0 });
+        }
+      }),
+      { numRuns: 150, seed: 20261126 },
+    );
+    await until(
+      () => bystander.eventSeqs.length === accepted.length,
+      10_000,
+      'the bystander to receive every accepted body',
+    );
+    console.log(`abuse fuzz: 150 bodies: ${JSON.stringify(seen)}; server peak RSS ${server.peakRssMb().toFixed(0)} MB`);
+    expect(bystander.closed).toBeNull();
+    expect(contiguous(bystander.eventSeqs)).toBe(true);
+    expect(bystander.bodies().map((b) => JSON.stringify(b))).toEqual(accepted);
+    expect(server.alive()).toBe(true);
+    expect(server.peakRssMb()).toBeLessThan(250);
+    await Promise.all([bystander.close(), attacker.close()]);
+  }, 120_000);
 
   it('four connections sending 60 KB bodies of [] at the full rate: memory stays bounded, everyone else keeps order', async () => {
     const body = emptyArrays(60_000);
@@ -93,7 +190,7 @@ describe('abuse: hostile bodies (server process, default limits)', () => {
     const end = readers[0]?.lastSeq as number;
     const peakMb = server.peakRssMb();
     const back = await ProtocolClient.login(server.url, await token('waiting-60k'), { sessionId, lastSeq: 0 });
-    const { firstSeq, lastSeq } = back.success as { firstSeq: number; lastSeq: number };
+    const { firstSeq, lastSeq } = back.success as unknown as { firstSeq: number; lastSeq: number };
     await until(() => back.lastSeq === lastSeq, 10_000, 'the capped replay');
     console.log(
       `abuse: ${lastSeq - 1} bodies of 60 KB [] sent by 4 connections over ${seconds} s; server RSS ${baselineMb.toFixed(0)} MB before, peak ${peakMb.toFixed(0)} MB; a waiting session kept ${lastSeq - firstSeq + 1} events`,

@@ -15,7 +15,7 @@ let server: ServerProcess;
 beforeAll(async () => {
   server = await startServerProcess();
 });
-afterAll(() => server.stop());
+afterAll(() => server.stop(), 20_000);
 
 describe('abuse: a burst beyond the announced rate (server process, default limits)', () => {
   it('300 messages back to back: nacked, never cut; all 300 acknowledged in order; a bystander receives them in order', async () => {

@@ -188,6 +188,33 @@ export class ProtocolClient {
     }
   }
 
+  /**
+   * Send one message frame (given as text) and wait for its answer, resending after
+   * rate_limited nacks. Resolves with the ack, the final nack, or the close that ended it.
+   */
+  async sendOne(mid: string, frameText: string, timeoutMs = 10_000): Promise<Frame | { type: 'closed'; code: number }> {
+    for (;;) {
+      let answer: Frame | null = null;
+      const listener = (f: Frame) => {
+        if (f.mid === mid && (f.type === 'message:ack' || f.type === 'message:nack')) answer = f;
+      };
+      this.#listeners.add(listener);
+      try {
+        this.send(frameText);
+        await until(() => answer !== null || this.closed !== null, timeoutMs, `an answer for ${mid}`);
+      } finally {
+        this.#listeners.delete(listener);
+      }
+      const got = answer as Frame | null;
+      if (!got) return { type: 'closed', code: (this.closed as { code: number }).code };
+      if (got.type === 'message:nack' && got.code === 'rate_limited') {
+        await new Promise((r) => setTimeout(r, got.retryAfterMs as number));
+        continue;
+      }
+      return got;
+    }
+  }
+
   async close(): Promise<void> {
     if (this.ws.readyState === WebSocket.CLOSED) return;
     const closed = new Promise((r) => this.ws.once('close', r));
