@@ -246,11 +246,19 @@ export function helpText(): string {
   ].join('\n');
 }
 
-/** The flag table as Markdown, for the README (scripts/cli-flags-readme.mjs). */
+/** The flag table as Markdown, for the README (scripts/cli-flags-readme.mjs); padded as the formatter pads it. */
 export function flagsMarkdown(): string {
-  const cell = (s: string) => s.replace(/\|/g, '\\|');
-  const rows = cliFlags.map(
-    (f) => `| \`--${f.name}${f.value ? ` ${f.value}` : ''}\` | ${cell(f.defaultText || '—')} | ${cell(f.help)} |`,
-  );
-  return ['| Flag | Default | Meaning |', '| --- | --- | --- |', ...rows].join('\n');
+  const cell = (v: string) => v.replace(/\|/g, '\\|');
+  const rows = [
+    ['Flag', 'Default', 'Meaning'],
+    ...cliFlags.map((f) => [
+      `\`--${f.name}${f.value ? ` ${f.value}` : ''}\``,
+      cell(f.defaultText || '—'),
+      cell(f.help),
+    ]),
+  ];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] as string).length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
+  const [header, ...body] = rows as [string[], ...string[][]];
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }

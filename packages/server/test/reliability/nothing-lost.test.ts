@@ -3,13 +3,10 @@
  * 1,000 messages each way across 20 seeded random faults arrive exactly once and in order.
  */
 
+import type { Session, WebSocketConstructor } from '@nexmo-session/core';
+import { createSession, manualNetwork, webSocketTransport } from '@nexmo-session/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { manualNetwork } from '../../../core/src/network.js';
-import type { Session } from '../../../core/src/session.js';
-import { createSession } from '../../../core/src/session.js';
-import type { WebSocketConstructor } from '../../../core/src/transport/websocket/websocket-transport.js';
-import { webSocketTransport } from '../../../core/src/transport/websocket/websocket-transport.js';
 import { InMemoryRegistry } from '../../src/registry.js';
 import type { SessionServer } from '../../src/server.js';
 import { startServer, token, until } from '../helpers.js';
