@@ -22,7 +22,7 @@ let server: ServerProcess;
 beforeAll(async () => {
   server = await startServerProcess();
 });
-afterAll(() => server.stop(), 20_000);
+afterAll(() => server?.stop(), 20_000);
 
 /** A body as JSON text, with what the server must answer for it. */
 interface Case {

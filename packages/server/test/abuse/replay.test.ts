@@ -15,7 +15,7 @@ let server: ServerProcess;
 beforeAll(async () => {
   server = await startServerProcess();
 });
-afterAll(() => server.stop(), 20_000);
+afterAll(() => server?.stop(), 20_000);
 
 type Success = { firstSeq: number; lastSeq: number; resumed: boolean };
 const successOf = (c: ProtocolClient) => c.success as unknown as Success;
