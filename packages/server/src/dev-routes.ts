@@ -16,6 +16,15 @@ interface DevContext {
   audience?: string;
 }
 
+/** What `--dev` mounts, for the startup banner and the README. */
+export const devRoutes: readonly { route: string; does: string }[] = [
+  { route: 'GET  /dev/token?sub=&ttl=', does: 'mint a token with the dev secret (ttl in seconds, default 3600)' },
+  { route: 'POST /dev/drop?sub=', does: 'cut connections without a close frame (all, or one user)' },
+  { route: 'POST /dev/expire-token?sub=', does: 'end connections with TOKEN_EXPIRED (4001)' },
+  { route: 'POST /dev/pause?ms=', does: 'drop every connection and refuse new ones for ms' },
+  { route: 'POST /dev/freeze?ms=', does: 'stall every socket for ms: nothing read, writes held, nothing lost' },
+];
+
 const json = (res: ServerResponse, status: number, body: unknown) => {
   res.writeHead(status, {
     'content-type': 'application/json',

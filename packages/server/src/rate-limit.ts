@@ -4,45 +4,76 @@ export class TokenBucket {
   #updatedAt: number;
 
   constructor(
-    private readonly capacity: number,
-    private readonly perSecond: number,
+    readonly capacity: number,
+    readonly perSecond: number,
     now: number,
   ) {
     this.#tokens = capacity;
     this.#updatedAt = now;
   }
 
+  #refill(now: number): void {
+    if (now > this.#updatedAt) {
+      this.#tokens = Math.min(this.capacity, this.#tokens + ((now - this.#updatedAt) / 1000) * this.perSecond);
+      this.#updatedAt = now;
+    }
+  }
+
+  /** Tokens available now (fractional). */
+  available(now: number): number {
+    this.#refill(now);
+    return this.#tokens;
+  }
+
   take(now: number): boolean {
-    this.#tokens = Math.min(this.capacity, this.#tokens + ((now - this.#updatedAt) / 1000) * this.perSecond);
-    this.#updatedAt = now;
+    this.#refill(now);
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;
     return true;
   }
+
+  /** Whole milliseconds until the bucket holds `tokens` (capped at its capacity); 0 when it does. */
+  msUntil(tokens: number, now: number): number {
+    this.#refill(now);
+    const missing = Math.min(tokens, this.capacity) - this.#tokens;
+    return missing <= 0 ? 0 : Math.ceil((missing / this.perSecond) * 1000);
+  }
 }
 
-/** Per-key buckets (login attempts per address) that forget idle keys. */
+/** Per-key buckets (failed logins per address, new sessions per user) that forget idle keys. */
 export class KeyedLimiter {
-  readonly #buckets = new Map<string, { bucket: TokenBucket; seenAt: number }>();
+  readonly #buckets = new Map<string, TokenBucket>();
 
   constructor(
     private readonly capacity: number,
     private readonly perSecond: number,
   ) {}
 
-  take(key: string, now: number): boolean {
-    let entry = this.#buckets.get(key);
-    if (!entry) {
-      entry = { bucket: new TokenBucket(this.capacity, this.perSecond, now), seenAt: now };
-      this.#buckets.set(key, entry);
-      if (this.#buckets.size > 10_000) this.#sweep(now);
+  #bucket(key: string, now: number): TokenBucket {
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      if (this.#buckets.size >= 10_000) this.#sweep(now);
+      bucket = new TokenBucket(this.capacity, this.perSecond, now);
+      this.#buckets.set(key, bucket);
     }
-    entry.seenAt = now;
-    return entry.bucket.take(now);
+    return bucket;
   }
 
+  take(key: string, now: number): boolean {
+    return this.#bucket(key, now).take(now);
+  }
+
+  /** Milliseconds until `key` may spend one token (0: now). Creates no bucket for an unknown key. */
+  waitMs(key: string, now: number): number {
+    return this.#buckets.get(key)?.msUntil(1, now) ?? 0;
+  }
+
+  // A full bucket is the same as no bucket, so forgetting it changes nothing.
   #sweep(now: number): void {
-    const idleMs = (this.capacity / this.perSecond) * 1000;
-    for (const [key, entry] of this.#buckets) if (now - entry.seenAt > idleMs) this.#buckets.delete(key);
+    for (const [key, bucket] of this.#buckets) if (bucket.available(now) >= this.capacity) this.#buckets.delete(key);
+  }
+
+  get size(): number {
+    return this.#buckets.size;
   }
 }

@@ -1,56 +1,65 @@
 /**
  * The reference session server (design §3): JWT login as the first frame, sessions that outlive
- * their socket for the resume window, replay by seq, TOKEN_EXPIRED at `exp`, de-duplicated messages.
- * One process; sessions live in a SessionRegistry so a restart can keep them.
+ * their socket for the resume window, replay by seq, TOKEN_EXPIRED at `exp`, de-duplicated
+ * messages, flow control by nack. One process; sessions live in a SessionRegistry so a restart can
+ * keep them. Every frame it writes goes through the protocol module's typed encoders.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { LoginFrame, NackCode, ServerFrame } from '@nexmo-session/core/protocol';
+import {
+  CloseCode,
+  encodeEventFrame,
+  encodeServerFrame,
+  jsonDepth,
+  maxBodyDepth,
+  maxIdLength,
+  parseClientFrame,
+  scanFrame,
+} from '@nexmo-session/core/protocol';
 import type { RawData, WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
+import { Connection } from './connection.js';
 import { handleDevRoute } from './dev-routes.js';
 import type { KeyOptions, VerifiedToken, Verifier, VerifyOptions } from './keys.js';
 import { createVerifier, TokenRejected } from './keys.js';
-import type { ClientFrame } from './protocol.js';
-import { CloseCode, type ProtocolError, parseClientFrame } from './protocol.js';
-import { KeyedLimiter, TokenBucket } from './rate-limit.js';
-import type { SessionRecord, SessionRegistry } from './registry.js';
+import type { ServerLimits } from './limits.js';
+import { limitNames, resolveLimits } from './limits.js';
+import { setLongTimeout } from './long-timeout.js';
+import { KeyedLimiter } from './rate-limit.js';
+import type { SessionCaps, SessionRecord, SessionRegistry } from './registry.js';
 import { InMemoryRegistry } from './registry.js';
+import { eventBytes } from './replay-log.js';
 
 export type Logger = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 
+/** Append an event to every session of `target` (a userId or a sessionId); returns how many. */
 export type Publish = (target: string, body: unknown, from?: string | null) => number;
 
-export interface SessionServerOptions extends VerifyOptions {
+export interface SessionServerOptions extends VerifyOptions, Partial<ServerLimits> {
   keys: KeyOptions;
   port?: number;
   host?: string;
   /** WebSocket path. Default '/ws'. */
   path?: string;
-  resumeWindowMs?: number;
-  loginTimeoutMs?: number;
-  /** Frames a connection may send: a burst of `burst`, refilled at `perSecond`. */
-  frameRate?: { burst: number; perSecond: number };
-  /** Login attempts per remote address. */
-  loginRate?: { burst: number; perSecond: number };
-  maxFrameBytes?: number;
   /** Replace the default routing (publish every new message to every session). */
   onMessage?: (session: { id: string; userId: string }, body: unknown, publish: Publish) => void;
   registry?: SessionRegistry;
   /** Enables /dev/* routes (token minting, fault injection). Never in production. */
   dev?: boolean;
   logger?: Logger;
-  /** Cap on mids remembered per session for de-duplication. */
-  maxRememberedMids?: number;
-  /** Cap on unacknowledged events kept per session for replay. */
-  maxReplayEvents?: number;
+  /** @deprecated Failed logins per address; use `failedLoginBurst` and `failedLoginsPerSecond`. */
+  loginRate?: { burst: number; perSecond: number };
 }
 
 export interface SessionServer {
   readonly port: number;
   /** ws://host:port/path */
   readonly url: string;
+  /** The limits in force (defaults overlaid with the options). */
+  readonly limits: Readonly<ServerLimits>;
   publish: Publish;
   stats(): { sessions: number; connections: number; waiting: number };
   close(): Promise<void>;
@@ -62,22 +71,12 @@ export interface SessionServer {
     expireToken(sub?: string): number;
     /** Drop every connection and refuse new ones for `ms`. */
     pause(ms: number): void;
-    /** Keep sockets open but stop reading and answering (half-open) for `ms`. */
+    /**
+     * Stall every socket for `ms`, as a frozen network would: nothing is read, and frames the
+     * server writes meanwhile are held and written, in order, when it ends. Nothing is dropped.
+     */
     freeze(ms: number): void;
   };
-}
-
-interface Connection {
-  ws: WebSocket;
-  address: string;
-  state: 'login' | 'live' | 'closed';
-  session: SessionRecord | null;
-  token: VerifiedToken | null;
-  loginTimer: ReturnType<typeof setTimeout> | null;
-  expiryTimer: ReturnType<typeof setTimeout> | null;
-  frames: TokenBucket;
-  /** Frames are handled one at a time, in order, even though verification is async. */
-  queue: Promise<void>;
 }
 
 const defaultLogger: Logger = (level, message, fields) => {
@@ -86,26 +85,51 @@ const defaultLogger: Logger = (level, message, fields) => {
   else console.error(line);
 };
 
+const isMid = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= maxIdLength;
+
+/** JSON text of a value the app publishes, checked the way a client will check it. */
+function serializeBody(body: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(body);
+  } catch (err) {
+    throw new TypeError(`publish: the body is not JSON-serializable (${(err as Error).message})`);
+  }
+  if (json === undefined) throw new TypeError('publish: the body is not JSON-serializable');
+  if (jsonDepth(json, maxBodyDepth) > maxBodyDepth) {
+    throw new TypeError(`publish: the body is nested deeper than ${maxBodyDepth} levels; clients refuse it`);
+  }
+  return json;
+}
+
 export async function createSessionServer(options: SessionServerOptions): Promise<SessionServer> {
+  const limits = resolveLimits(limitOptions(options));
   const verify: Verifier = await createVerifier(options.keys, options);
   const log = options.logger ?? defaultLogger;
-  const resumeWindowMs = options.resumeWindowMs ?? 300_000;
-  const loginTimeoutMs = options.loginTimeoutMs ?? 5000;
-  const frameRate = options.frameRate ?? { burst: 200, perSecond: 100 };
-  const loginLimiter = new KeyedLimiter(options.loginRate?.burst ?? 20, options.loginRate?.perSecond ?? 2);
-  const maxMids = options.maxRememberedMids ?? 10_000;
-  const maxReplay = options.maxReplayEvents ?? 10_000;
   const path = options.path ?? '/ws';
   const registry = options.registry ?? new InMemoryRegistry();
+  const caps: SessionCaps = {
+    replay: { maxBytes: limits.replayMaxBytes, maxEvents: limits.replayMaxEvents },
+    maxRememberedMids: limits.maxRememberedMids,
+  };
+  const announced = {
+    maxFrameBytes: limits.maxFrameBytes,
+    messagesPerSecond: limits.messagesPerSecond,
+    burst: limits.messageBurst,
+  };
+  const failedLogins = new KeyedLimiter(limits.failedLoginBurst, limits.failedLoginsPerSecond);
+  const newSessions = new KeyedLimiter(limits.userLoginBurst, limits.userLoginsPerSecond);
 
   const connections = new Set<Connection>();
   const live = new Map<string, Connection>(); // sessionId → its connection
   const expiry = new Map<string, ReturnType<typeof setTimeout>>(); // sessionId → deletion timer
-  let pausedUntil = 0;
+  const frozen = new Set<Connection>();
   let frozenUntil = 0;
+  let thawTimer: ReturnType<typeof setTimeout> | null = null;
+  let pausedUntil = 0;
   let closing = false;
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? 64 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   const http: Server = createServer((req, res) => handleHttp(req, res));
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -135,25 +159,58 @@ export async function createSessionServer(options: SessionServerOptions): Promis
           log('info', 'session expired', { sessionId: record.id });
         }
       },
-      Math.max(0, lostAt + resumeWindowMs - Date.now()),
+      Math.max(0, lostAt + limits.resumeWindowMs - Date.now()),
     );
     timer.unref?.();
     expiry.set(record.id, timer);
   }
 
-  function appendEvent(record: SessionRecord, body: unknown, from: string | null): void {
-    const event = { seq: ++record.seq, from, body };
-    record.events.push(event);
-    if (record.events.length > maxReplay) record.events.splice(0, record.events.length - maxReplay);
+  /** Delete a session now; its live connection, if any, is closed with `code`. */
+  function endSession(record: SessionRecord, code: number, message: string): void {
+    clearTimeout(expiry.get(record.id));
+    expiry.delete(record.id);
+    registry.delete(record.id);
     const conn = live.get(record.id);
-    if (conn && conn.state === 'live') sendFrame(conn, { type: 'event', ...event });
+    live.delete(record.id);
+    if (conn) closeWith(conn, code, message);
+  }
+
+  function deliver(record: SessionRecord, from: string | null, bodyJson: string, bodyBytes: number): void {
+    record.log.append(from, bodyJson, bodyBytes);
+    const conn = live.get(record.id);
+    if (conn) pump(conn);
+  }
+
+  /** Write the events this connection has not had yet, while its socket takes them. */
+  function pump(conn: Connection): void {
+    const record = conn.session;
+    if (conn.state !== 'live' || !record) return;
+    const replay = record.log;
+    while (conn.sentSeq < replay.lastSeq && conn.writable) {
+      const next = conn.sentSeq + 1;
+      const event = replay.get(next);
+      if (!event) {
+        // The buffer's caps dropped events this socket never got: a resume announces the gap
+        // (firstSeq), which a live stream cannot.
+        log('warn', 'slow consumer cut off', { sessionId: record.id, behind: replay.lastSeq - conn.sentSeq });
+        closeWith(conn, CloseCode.rateLimited, 'too slow: events you had not received left the replay buffer', 1000);
+        return;
+      }
+      conn.send(encodeEventFrame(event.seq, event.from, event.bodyJson));
+      conn.sentSeq = next;
+    }
   }
 
   const publish: Publish = (target, body, from = null) => {
+    const bodyJson = serializeBody(body);
+    const bodyBytes = Buffer.byteLength(bodyJson);
+    if (eventBytes(bodyBytes, from) > limits.replayMaxBytes) {
+      throw new RangeError(`publish: the body (${bodyBytes} bytes) is larger than replayMaxBytes`);
+    }
     let n = 0;
-    for (const record of registry.all()) {
+    for (const record of [...registry.all()]) {
       if (record.id === target || record.userId === target) {
-        appendEvent(record, body, from);
+        deliver(record, from, bodyJson, bodyBytes);
         n++;
       }
     }
@@ -161,7 +218,7 @@ export async function createSessionServer(options: SessionServerOptions): Promis
   };
 
   function isAlive(record: SessionRecord): boolean {
-    return record.lostAt === null || Date.now() - record.lostAt <= resumeWindowMs;
+    return record.lostAt === null || Date.now() - record.lostAt <= limits.resumeWindowMs;
   }
 
   // Sessions restored from a registry handed over by a previous server need their expiry timers.
@@ -171,17 +228,21 @@ export async function createSessionServer(options: SessionServerOptions): Promis
   }
 
   // --- connections ------------------------------------------------------------------------------
-  function sendFrame(conn: Connection, frame: Record<string, unknown>): void {
-    if (conn.ws.readyState === conn.ws.OPEN) conn.ws.send(JSON.stringify(frame));
+  function send(conn: Connection, frame: ServerFrame): void {
+    conn.send(encodeServerFrame(frame));
   }
 
-  function closeWith(conn: Connection, code: number, message: string): void {
+  function nack(conn: Connection, mid: string, code: NackCode, message: string, retryAfterMs?: number): void {
+    send(conn, { type: 'message:nack', mid, code, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+  }
+
+  function closeWith(conn: Connection, code: number, message: string, retryAfterMs?: number): void {
     if (conn.state === 'closed') return;
-    if (code === CloseCode.tokenExpired) sendFrame(conn, { type: 'session:disconnect', reason: 'TOKEN_EXPIRED' });
+    if (code === CloseCode.tokenExpired) send(conn, { type: 'session:disconnect', reason: 'TOKEN_EXPIRED' });
     else if (code !== CloseCode.normal && code !== CloseCode.goingAway) {
-      sendFrame(conn, { type: 'session:error', code, message });
+      send(conn, { type: 'session:error', code, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
     }
-    conn.ws.close(code, message.slice(0, 120));
+    conn.close(code, message.slice(0, 120));
     detach(conn);
   }
 
@@ -191,7 +252,7 @@ export async function createSessionServer(options: SessionServerOptions): Promis
     conn.state = 'closed';
     connections.delete(conn);
     if (conn.loginTimer) clearTimeout(conn.loginTimer);
-    if (conn.expiryTimer) clearTimeout(conn.expiryTimer);
+    conn.expiryTimer?.cancel();
     const record = conn.session;
     if (record && live.get(record.id) === conn) {
       live.delete(record.id);
@@ -203,51 +264,49 @@ export async function createSessionServer(options: SessionServerOptions): Promis
   }
 
   function armTokenExpiry(conn: Connection): void {
-    if (conn.expiryTimer) clearTimeout(conn.expiryTimer);
-    if (!conn.token) return;
-    conn.expiryTimer = setTimeout(
-      () => {
-        log('info', 'token expired', { sessionId: conn.session?.id, sub: conn.token?.sub });
-        closeWith(conn, CloseCode.tokenExpired, 'token expired');
-      },
-      Math.max(0, conn.token.expiresAt - Date.now()),
-    );
+    conn.expiryTimer?.cancel();
+    const token = conn.token;
+    if (!token) return;
+    conn.expiryTimer = setLongTimeout(() => {
+      log('info', 'token expired', { sessionId: conn.session?.id, sub: token.sub });
+      closeWith(conn, CloseCode.tokenExpired, 'token expired');
+    }, token.expiresAt - Date.now());
   }
 
   function accept(ws: WebSocket, req: IncomingMessage): void {
-    const conn: Connection = {
+    const conn = new Connection(
       ws,
-      address: req.socket.remoteAddress ?? 'unknown',
-      state: 'login',
-      session: null,
-      token: null,
-      loginTimer: null,
-      expiryTimer: null,
-      frames: new TokenBucket(frameRate.burst, frameRate.perSecond, Date.now()),
-      queue: Promise.resolve(),
-    };
+      req.socket.remoteAddress ?? 'unknown',
+      limits,
+      {
+        handle: (c, text) => handleFrame(c, text),
+        writable: (c) => pump(c),
+        overflow: (c) => flooded(c),
+      },
+      Date.now(),
+    );
     connections.add(conn);
+    if (Date.now() < frozenUntil) {
+      conn.freeze();
+      frozen.add(conn);
+    }
     conn.loginTimer = setTimeout(() => {
-      if (conn.state === 'login') closeWith(conn, CloseCode.loginTimeout, 'login must be the first frame, within 5 s');
-    }, loginTimeoutMs);
+      if (conn.state === 'login') {
+        closeWith(conn, CloseCode.loginTimeout, `login must be the first frame, within ${limits.loginTimeoutMs} ms`);
+      }
+    }, limits.loginTimeoutMs);
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (conn.state === 'closed' || Date.now() < frozenUntil) return;
-      if (!conn.frames.take(Date.now())) {
-        log('warn', 'frame rate exceeded', { address: conn.address, sessionId: conn.session?.id });
-        closeWith(conn, CloseCode.rateLimited, 'too many frames');
+      if (conn.state === 'closed') return;
+      // Counted on arrival, before any queue: a flood is cut off however busy the connection is.
+      if (!conn.flood.take(Date.now())) {
+        flooded(conn);
         return;
       }
       if (isBinary) {
         closeWith(conn, CloseCode.malformed, 'binary frames are not supported');
         return;
       }
-      const text = data.toString();
-      conn.queue = conn.queue
-        .then(() => handleFrame(conn, text))
-        .catch((err: unknown) => {
-          log('error', 'frame handler failed', { error: String(err) });
-          closeWith(conn, CloseCode.malformed, 'internal error');
-        });
+      conn.receive(data.toString());
     });
     ws.on('close', () => detach(conn));
     ws.on('error', (err) => {
@@ -257,97 +316,180 @@ export async function createSessionServer(options: SessionServerOptions): Promis
     });
   }
 
-  async function handleFrame(conn: Connection, text: string): Promise<void> {
-    if (conn.state === 'closed') return;
-    let frame: ClientFrame;
+  function flooded(conn: Connection): void {
+    const retryAfterMs = conn.flood.retryAfterMs;
+    log('warn', 'flood: connection closed', { address: conn.address, sessionId: conn.session?.id });
+    if (conn.session) conn.session.blockedUntil = Date.now() + retryAfterMs;
+    closeWith(
+      conn,
+      CloseCode.rateLimited,
+      `flood: far more than ${limits.messagesPerSecond} messages per second; wait ${retryAfterMs} ms`,
+      retryAfterMs,
+    );
+  }
+
+  function handleFrame(conn: Connection, text: string): void | Promise<void> {
     try {
-      frame = parseClientFrame(text);
+      const pending = frame(conn, text);
+      return pending?.catch((err: unknown) => internalError(conn, err));
     } catch (err) {
-      const e = err as ProtocolError;
-      log('warn', 'bad frame', { address: conn.address, reason: e.message });
-      closeWith(conn, e.code, e.message);
+      internalError(conn, err);
+    }
+  }
+
+  function internalError(conn: Connection, err: unknown): void {
+    log('error', 'frame handler failed', { error: String(err) });
+    closeWith(conn, CloseCode.malformed, 'internal error');
+  }
+
+  /**
+   * A message over the rate is refused from a scan of its text, before JSON.parse builds it, so a
+   * client sending too fast costs one linear pass per frame. Returns true when it was refused.
+   */
+  function refusedForRate(conn: Connection, record: SessionRecord, text: string, now: number): boolean | 'admitted' {
+    const scan = scanFrame(text, maxBodyDepth + 1);
+    if (scan.type !== 'message' || scan.tooDeep || !isMid(scan.mid) || record.mids.has(scan.mid)) return false;
+    const admission = conn.gate.admit(scan.mid, now);
+    if (admission.ok) return 'admitted';
+    if (!conn.rateWarned) {
+      conn.rateWarned = true;
+      log('warn', 'message rate exceeded: nacking', { sessionId: record.id });
+    }
+    nack(
+      conn,
+      scan.mid,
+      'rate_limited',
+      `over ${limits.messagesPerSecond} messages per second`,
+      admission.retryAfterMs,
+    );
+    return true;
+  }
+
+  function frame(conn: Connection, text: string): void | Promise<void> {
+    if (conn.state === 'closed') return;
+    const now = Date.now();
+    let admitted = false;
+    if (conn.state === 'live' && conn.session) {
+      const rate = refusedForRate(conn, conn.session, text, now);
+      if (rate === true) return;
+      admitted = rate === 'admitted';
+    }
+    const parsed = parseClientFrame(text);
+    if (!parsed.ok) {
+      const { violation } = parsed;
+      if (violation.nack && conn.state === 'live') {
+        nack(conn, violation.nack.mid, violation.nack.code, violation.message);
+        return;
+      }
+      log('warn', 'bad frame', { address: conn.address, reason: violation.message });
+      closeWith(conn, violation.code, violation.message);
       return;
     }
+    const f = parsed.frame;
     if (conn.state === 'login') {
-      if (frame.type !== 'session:login') {
+      if (f.type !== 'session:login') {
         closeWith(conn, CloseCode.malformed, 'session:login must be the first frame');
         return;
       }
-      await login(conn, frame);
-      return;
+      return login(conn, f);
     }
     const record = conn.session as SessionRecord;
-    switch (frame.type) {
+    switch (f.type) {
       case 'session:login':
         closeWith(conn, CloseCode.malformed, 'already logged in');
         return;
-      case 'session:update_token': {
-        let verified: VerifiedToken;
-        try {
-          verified = await verify(frame.token);
-        } catch (err) {
-          const reason = err instanceof TokenRejected ? err.message : 'token rejected';
-          sendFrame(conn, { type: 'session:error', rid: frame.rid, code: CloseCode.invalidToken, message: reason });
-          return;
-        }
-        if (conn.state !== 'live') return;
-        if (verified.sub !== record.userId) {
-          sendFrame(conn, {
-            type: 'session:error',
-            rid: frame.rid,
-            code: CloseCode.invalidToken,
-            message: 'token belongs to another user',
-          });
-          return;
-        }
-        conn.token = verified;
-        armTokenExpiry(conn);
-        sendFrame(conn, { type: 'session:token_updated', rid: frame.rid, tokenExpiresAt: verified.expiresAt });
-        return;
-      }
+      case 'session:update_token':
+        return updateToken(conn, record, f.rid, f.token);
       case 'session:logout':
-        clearTimeout(expiry.get(record.id));
-        expiry.delete(record.id);
-        registry.delete(record.id);
-        live.delete(record.id);
-        sendFrame(conn, { type: 'session:logged_out', rid: frame.rid });
+        send(conn, { type: 'session:logged_out', rid: f.rid });
         log('info', 'logout', { sessionId: record.id });
-        closeWith(conn, CloseCode.normal, 'logged out');
+        endSession(record, CloseCode.normal, 'logged out');
         return;
       case 'message': {
-        if (!record.takenMids.has(frame.mid)) {
-          record.takenMids.set(frame.mid, true);
-          if (record.takenMids.size > maxMids) {
-            const oldest = record.takenMids.keys().next().value;
-            if (oldest !== undefined) record.takenMids.delete(oldest);
+        if (!record.mids.has(f.mid)) {
+          if (!admitted) {
+            const admission = conn.gate.admit(f.mid, now);
+            if (!admission.ok) {
+              nack(
+                conn,
+                f.mid,
+                'rate_limited',
+                `over ${limits.messagesPerSecond} messages per second`,
+                admission.retryAfterMs,
+              );
+              return;
+            }
           }
-          if (options.onMessage) options.onMessage({ id: record.id, userId: record.userId }, frame.body, publish);
-          else for (const target of [...registry.all()]) appendEvent(target, frame.body, record.userId);
+          // Serialized once, here; every session it goes to shares the text, and replays splice it.
+          const bodyJson = JSON.stringify(f.body);
+          const bodyBytes = Buffer.byteLength(bodyJson);
+          if (eventBytes(bodyBytes, record.userId) > limits.replayMaxBytes) {
+            nack(
+              conn,
+              f.mid,
+              'too_large',
+              `the body is larger than the replay buffer (${limits.replayMaxBytes} bytes)`,
+            );
+            return;
+          }
+          record.mids.add(f.mid);
+          if (options.onMessage) options.onMessage({ id: record.id, userId: record.userId }, f.body, publish);
+          else for (const target of [...registry.all()]) deliver(target, record.userId, bodyJson, bodyBytes);
         }
-        sendFrame(conn, { type: 'message:ack', mid: frame.mid });
+        send(conn, { type: 'message:ack', mid: f.mid });
         return;
       }
-      case 'ack': {
-        const keepFrom = record.events.findIndex((e) => e.seq > frame.seq);
-        record.events.splice(0, keepFrom === -1 ? record.events.length : keepFrom);
+      case 'ack':
+        // Never past what this socket was sent: an ack cannot drop events nobody received.
+        record.log.ackUpTo(Math.min(f.seq, conn.sentSeq));
         return;
-      }
       case 'ping':
-        sendFrame(conn, { type: 'pong', t: frame.t });
+        send(conn, { type: 'pong', t: f.t });
         return;
     }
   }
 
-  async function login(conn: Connection, frame: Extract<ClientFrame, { type: 'session:login' }>): Promise<void> {
-    if (!loginLimiter.take(conn.address, Date.now())) {
-      log('warn', 'login rate exceeded', { address: conn.address });
-      closeWith(conn, CloseCode.rateLimited, 'too many login attempts');
+  async function updateToken(conn: Connection, record: SessionRecord, rid: string, token: string): Promise<void> {
+    let verified: VerifiedToken;
+    try {
+      verified = await verify(token);
+    } catch (err) {
+      const reason = err instanceof TokenRejected ? err.message : 'token rejected';
+      send(conn, { type: 'session:error', rid, code: CloseCode.invalidToken, message: reason });
+      return;
+    }
+    if (conn.state !== 'live') return;
+    if (verified.sub !== record.userId) {
+      send(conn, {
+        type: 'session:error',
+        rid,
+        code: CloseCode.invalidToken,
+        message: 'token belongs to another user',
+      });
+      return;
+    }
+    conn.token = verified;
+    armTokenExpiry(conn);
+    send(conn, { type: 'session:token_updated', rid, tokenExpiresAt: verified.expiresAt });
+  }
+
+  /**
+   * Login limits count what an attacker spends (design §3): failed logins per address, new
+   * sessions per user, and nothing for an owner resuming its session, so a fleet behind one
+   * address recovers from a restart, even of a server that forgot every session.
+   */
+  async function login(conn: Connection, frame: LoginFrame): Promise<void> {
+    const waitMs = failedLogins.waitMs(conn.address, Date.now());
+    if (waitMs > 0) {
+      log('warn', 'login refused: too many failed logins from this address', { address: conn.address });
+      closeWith(conn, CloseCode.rateLimited, 'too many failed logins from this address', waitMs);
       return;
     }
     let verified: VerifiedToken;
     try {
       verified = await verify(frame.token);
     } catch (err) {
+      failedLogins.take(conn.address, Date.now());
       const rejected = err instanceof TokenRejected ? err : new TokenRejected('invalid', 'token rejected');
       log('warn', 'login refused', { address: conn.address, reason: rejected.message });
       if (rejected.reason === 'expired') closeWith(conn, CloseCode.tokenExpired, 'token expired');
@@ -355,19 +497,46 @@ export async function createSessionServer(options: SessionServerOptions): Promis
       return;
     }
     if (conn.state !== 'login') return;
-    if (conn.loginTimer) clearTimeout(conn.loginTimer);
-    conn.loginTimer = null;
+    const now = Date.now();
 
     // A resume is granted only to the owner inside the window; anything else is answered exactly
     // like an unknown id (a new session), so ids cannot be probed.
     const wanted = frame.sessionId === undefined ? undefined : registry.get(frame.sessionId);
     const resumable = wanted !== undefined && wanted.userId === verified.sub && isAlive(wanted);
-    const record = resumable ? wanted : registry.create(verified.sub, Date.now());
+    if (resumable && wanted.blockedUntil > now) {
+      closeWith(conn, CloseCode.rateLimited, 'this session flooded the server; wait', wanted.blockedUntil - now);
+      return;
+    }
+    if (!resumable && !newSessions.take(verified.sub, now)) {
+      log('warn', 'login refused: too many new sessions for this user', { sub: verified.sub });
+      closeWith(
+        conn,
+        CloseCode.rateLimited,
+        'too many new sessions for this user',
+        newSessions.waitMs(verified.sub, now),
+      );
+      return;
+    }
+    if (conn.loginTimer) clearTimeout(conn.loginTimer);
+    conn.loginTimer = null;
+
+    let record: SessionRecord;
     if (resumable) {
+      record = wanted;
       const previous = live.get(record.id);
       if (previous && previous !== conn) closeWith(previous, CloseCode.replaced, 'session resumed elsewhere');
       clearTimeout(expiry.get(record.id));
       expiry.delete(record.id);
+    } else {
+      // One user cannot hold more than maxSessionsPerUser sessions (and their buffers): a new one
+      // ends the oldest, a waiting one first.
+      const mine = registry.ofUser(verified.sub);
+      while (mine.length >= limits.maxSessionsPerUser) {
+        const waiting = mine.findIndex((r) => !live.has(r.id));
+        const [oldest] = mine.splice(waiting === -1 ? 0 : waiting, 1);
+        if (oldest) endSession(oldest, CloseCode.replaced, 'replaced by a newer session of the same user');
+      }
+      record = registry.create(verified.sub, now, caps);
     }
     record.lostAt = null;
     conn.state = 'live';
@@ -377,18 +546,25 @@ export async function createSessionServer(options: SessionServerOptions): Promis
     armTokenExpiry(conn);
     log('info', resumable ? 'session resumed' : 'session created', { sessionId: record.id, sub: verified.sub });
 
-    sendFrame(conn, {
+    const replay = record.log;
+    const clientSeq = resumable ? Math.min(frame.lastSeq ?? 0, replay.lastSeq) : replay.lastSeq;
+    // What the client has, it no longer needs replayed.
+    replay.ackUpTo(clientSeq);
+    send(conn, {
       type: 'session:success',
       sessionId: record.id,
       userId: record.userId,
       resumed: resumable,
       serverTime: Date.now(),
       tokenExpiresAt: verified.expiresAt,
-      resumeWindowMs,
-      lastSeq: record.seq,
+      resumeWindowMs: limits.resumeWindowMs,
+      lastSeq: replay.lastSeq,
+      firstSeq: replay.firstSeq,
+      limits: announced,
     });
-    const from = resumable ? (frame.lastSeq ?? 0) : 0;
-    for (const event of record.events) if (event.seq > from) sendFrame(conn, { type: 'event', ...event });
+    // Events before firstSeq are gone; the client sees that from firstSeq and is sent the rest.
+    conn.sentSeq = Math.max(clientSeq, replay.firstSeq - 1);
+    pump(conn);
   }
 
   // --- http -------------------------------------------------------------------------------------
@@ -423,6 +599,15 @@ export async function createSessionServer(options: SessionServerOptions): Promis
     return [...connections].filter((c) => sub === undefined || c.token?.sub === sub);
   }
 
+  function thaw(): void {
+    if (thawTimer) clearTimeout(thawTimer);
+    thawTimer = null;
+    frozenUntil = 0;
+    const list = [...frozen];
+    frozen.clear();
+    for (const conn of list) conn.thaw();
+  }
+
   const faults: SessionServer['faults'] = {
     drop(sub) {
       const list = matching(sub);
@@ -442,7 +627,13 @@ export async function createSessionServer(options: SessionServerOptions): Promis
       faults.drop();
     },
     freeze(ms) {
+      if (thawTimer) clearTimeout(thawTimer);
       frozenUntil = Date.now() + ms;
+      for (const conn of connections) {
+        conn.freeze();
+        frozen.add(conn);
+      }
+      thawTimer = setTimeout(thaw, ms);
     },
   };
 
@@ -459,12 +650,14 @@ export async function createSessionServer(options: SessionServerOptions): Promis
   return {
     port,
     url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}${path}`,
+    limits,
     publish,
     stats,
     faults,
     async close() {
       if (closing) return;
       closing = true;
+      thaw();
       for (const conn of [...connections]) closeWith(conn, CloseCode.goingAway, 'server shutting down');
       for (const timer of expiry.values()) clearTimeout(timer);
       expiry.clear();
@@ -475,4 +668,15 @@ export async function createSessionServer(options: SessionServerOptions): Promis
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/** The limits given in the options; `loginRate` is the old name of the failed-login limit. */
+function limitOptions(options: SessionServerOptions): Partial<ServerLimits> {
+  const given: Partial<ServerLimits> = {};
+  if (options.loginRate) {
+    given.failedLoginBurst = options.loginRate.burst;
+    given.failedLoginsPerSecond = options.loginRate.perSecond;
+  }
+  for (const name of limitNames) if (options[name] !== undefined) given[name] = options[name];
+  return given;
 }

@@ -1,18 +1,19 @@
 /** Real server, real JWTs, real sockets on 127.0.0.1 — shared by the integration suites. */
 import { createSecretKey } from 'node:crypto';
+// The engine through its public API only: these tests check the server, and must survive the
+// engine being rewritten behind that API.
+import type {
+  Session,
+  SessionEventName,
+  SessionOptions,
+  WebSocketConstructor,
+  WebSocketTransportOptions,
+} from '@nexmo-session/core';
+import { createSession, manualNetwork, sessionEventNames, webSocketTransport } from '@nexmo-session/core';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { describeEvent } from '../../../test-support/trace.js';
 import { until } from '../../../test-support/until.js';
-import { manualNetwork } from '../../core/src/network.js';
-import type { SessionOptions } from '../../core/src/options.js';
-import type { Session, SessionEventName } from '../../core/src/session.js';
-import { createSession, sessionEventNames } from '../../core/src/session.js';
-import type {
-  WebSocketConstructor,
-  WebSocketTransportOptions,
-} from '../../core/src/transport/websocket/websocket-transport.js';
-import { webSocketTransport } from '../../core/src/transport/websocket/websocket-transport.js';
 import type { SessionServerOptions } from '../src/server.js';
 import { createSessionServer } from '../src/server.js';
 

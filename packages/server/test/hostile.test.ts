@@ -9,11 +9,8 @@ let healthy: ReturnType<typeof client>;
 let healthySessionId: string;
 
 beforeAll(async () => {
-  ({ server: srv } = await startServer({
-    loginTimeoutMs: 300,
-    frameRate: { burst: 50, perSecond: 20 },
-    loginRate: { burst: 100, perSecond: 50 },
-  }));
+  // Default limits, except a short login timeout so the 4408 case does not take 5 s.
+  ({ server: srv } = await startServer({ loginTimeoutMs: 300 }));
   healthy = client(srv.url);
   await healthy.session.login(await token('bystander'));
   healthySessionId = healthy.session.getState().sessionId as string;
@@ -134,10 +131,29 @@ describe('hostile input gets its documented code and touches no other session', 
     unknown.ws.close();
   });
 
-  it('a frame flood → 4429', async () => {
+  it('a frame flood far beyond the limits → session:error with retryAfterMs, then 4429', async () => {
     const c = await loggedInRaw();
-    for (let i = 0; i < 500 && c.closed() === null; i++) c.send({ type: 'ping', t: i });
+    // Past floodFactor × burst (10 × 200) in one go; pings are never nacked, only a flood is cut.
+    for (let i = 0; i < 3000 && c.closed() === null; i++) c.send({ type: 'ping', t: i });
     expect((await c.waitClose()).code).toBe(4429);
+    const error = c.frames.find((f) => f.type === 'session:error');
+    expect(error).toMatchObject({ code: 4429, retryAfterMs: 2000 });
+    // The session is not resumable before retryAfterMs: a flooder cannot come straight back.
+    const again = rawClient(srv.url);
+    await again.opened;
+    const success = c.frames.find((f) => f.type === 'session:success') as { sessionId: string };
+    again.send({ type: 'session:login', token: await token('mallory'), sessionId: success.sessionId });
+    expect((await again.waitClose()).code).toBe(4429);
+    expect(again.frames[0]).toMatchObject({ type: 'session:error', code: 4429 });
+    expect((again.frames[0] as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(1000);
+  });
+
+  it('1,000 pings in a row (half the flood threshold) are all answered', async () => {
+    const c = await loggedInRaw();
+    for (let i = 0; i < 1000; i++) c.send({ type: 'ping', t: i });
+    await until(() => c.frames.filter((f) => f.type === 'pong').length === 1000, 5000, 'pongs');
+    expect(c.closed()).toBeNull();
+    c.ws.close();
   });
 
   it('malformed fields (mid too long, negative ack) → 4400', async () => {
@@ -158,17 +174,43 @@ describe('hostile input gets its documented code and touches no other session', 
     c.ws.close();
   });
 
-  it('login attempts per address are limited', async () => {
-    const { server: tight } = await startServer({ loginRate: { burst: 3, perSecond: 0.001 } });
+  it('failed logins are limited per address (default: 20 at once), with the wait in session:error', async () => {
+    const { server: own } = await startServer();
     const codes: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const c = rawClient(tight.url);
-      await c.opened;
-      c.send({ type: 'session:login', token: 'bad' });
-      codes.push((await c.waitClose()).code);
+    let last: ReturnType<typeof rawClient> | undefined;
+    for (let i = 0; i < 22; i++) {
+      last = rawClient(own.url);
+      await last.opened;
+      last.send({ type: 'session:login', token: 'bad' });
+      codes.push((await last.waitClose()).code);
     }
-    await tight.close();
-    expect(codes).toEqual([4401, 4401, 4401, 4429, 4429]);
+    await own.close();
+    expect(codes).toEqual([...Array(20).fill(4401), 4429, 4429]);
+    const refusal = last?.frames[0] as { type: string; code: number; retryAfterMs: number };
+    expect(refusal).toMatchObject({ type: 'session:error', code: 4429 });
+    expect(refusal.retryAfterMs).toBeGreaterThan(0);
+  });
+
+  it('new sessions are limited per user (default: 10 at once); resumes by the owner are not limited', async () => {
+    const { server: own } = await startServer();
+    const login = async (sub: string, sessionId?: string) => {
+      const c = rawClient(own.url);
+      await c.opened;
+      c.send({ type: 'session:login', token: await token(sub), ...(sessionId ? { sessionId, lastSeq: 0 } : {}) });
+      await until(() => c.frames.length > 0 || c.closed() !== null, 3000, 'answer');
+      c.ws.close();
+      return c.frames[0] as { type: string; code?: number; sessionId?: string; resumed?: boolean };
+    };
+    const fresh: Awaited<ReturnType<typeof login>>[] = [];
+    for (let i = 0; i < 11; i++) fresh.push(await login('carol'));
+    expect(fresh.slice(0, 10).every((f) => f.type === 'session:success')).toBe(true);
+    expect(fresh[10]).toMatchObject({ type: 'session:error', code: 4429 });
+    // Another user behind the same address is not affected.
+    expect(await login('dave')).toMatchObject({ type: 'session:success' });
+    // carol resumes one of her sessions 50 times in a row: never limited.
+    const sessionId = fresh[0]?.sessionId as string;
+    for (let i = 0; i < 50; i++) expect(await login('carol', sessionId)).toMatchObject({ sessionId, resumed: true });
+    await own.close();
   });
 });
 

@@ -190,7 +190,7 @@ describe('engine + WebSocket transport + reference server over real sockets', ()
   });
 
   it('refuses a URL that carries a token', async () => {
-    const { webSocketTransport } = await import('../../core/src/transport/websocket/websocket-transport.js');
+    const { webSocketTransport } = await import('@nexmo-session/core');
     expect(() => webSocketTransport('ws://127.0.0.1:1/ws?token=abc')).toThrow(/never go in URLs/);
     expect(() => webSocketTransport('http://127.0.0.1:1/ws')).toThrow(/ws:\/\//);
   });

@@ -3,13 +3,10 @@
  * 1,000 messages each way across 20 seeded random faults arrive exactly once and in order.
  */
 
+import type { Session, WebSocketConstructor } from '@nexmo-session/core';
+import { createSession, manualNetwork, webSocketTransport } from '@nexmo-session/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { manualNetwork } from '../../../core/src/network.js';
-import type { Session } from '../../../core/src/session.js';
-import { createSession } from '../../../core/src/session.js';
-import type { WebSocketConstructor } from '../../../core/src/transport/websocket/websocket-transport.js';
-import { webSocketTransport } from '../../../core/src/transport/websocket/websocket-transport.js';
 import { InMemoryRegistry } from '../../src/registry.js';
 import type { SessionServer } from '../../src/server.js';
 import { startServer, token, until } from '../helpers.js';
@@ -68,7 +65,11 @@ describe('reliability: nothing lost under faults', () => {
   it(`${MESSAGES} messages each way across 20 random faults arrive exactly once and in order`, async () => {
     const random = prng(SEED);
     const registry = new InMemoryRegistry();
-    let server: SessionServer = (await startServer({ registry, frameRate: { burst: 5000, perSecond: 2000 } })).server;
+    // After an outage the client flushes its whole outbox at once, far past the default burst, and
+    // this client does not yet pace or honour message:nack (the engine issue does): the limits are
+    // raised here. The default-limit twin is abuse/flow-control.test.ts (300 sends, nacks honoured).
+    const limits = { messagesPerSecond: 2000, messageBurst: 5000 };
+    let server: SessionServer = (await startServer({ registry, ...limits })).server;
     const port = server.port;
     cleanups.push(() => server.close());
     const proxy: FaultProxy = await startFaultProxy(port);
@@ -91,7 +92,7 @@ describe('reliability: nothing lost under faults', () => {
 
     const restart = async () => {
       await server.close();
-      server = (await startServer({ registry, port, frameRate: { burst: 5000, perSecond: 2000 } })).server;
+      server = (await startServer({ registry, port, ...limits })).server;
     };
     // 20 faults: 10 s of flapping, one token expiry, three restarts, and 15 drawn at random.
     const kinds: string[] = ['flap', 'expire', 'restart', 'restart', 'restart'];
@@ -157,8 +158,8 @@ describe('reliability: nothing lost under faults', () => {
             sessions: [...registry.all()].map((r) => ({
               id: r.id,
               user: r.userId,
-              seq: r.seq,
-              buffered: r.events.length,
+              seq: r.log.lastSeq,
+              buffered: r.log.count,
               lostAt: r.lostAt,
             })),
           },
