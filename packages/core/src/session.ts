@@ -143,6 +143,8 @@ type Input =
   | { type: 'NACKED'; mid: string; code: NackCode; message: string; retryAfterMs: number | undefined }
   | { type: 'PUMP' }
   | { type: 'WARN'; error: SessionError }
+  /** An API call failed before it could change anything (a malformed token): the store says why. */
+  | { type: 'REFUSED_CALL'; error: SessionError }
   // Self-retrying transports' reports.
   | { type: 'LOST'; at: number | null }
   | { type: 'SCHEDULED'; attempt: number; at: number | null }
@@ -714,6 +716,10 @@ export function createSession(options: SessionOptions): Session {
         emit('error', input.error);
         return;
 
+      case 'REFUSED_CALL':
+        error = toErrorInfo(input.error);
+        return;
+
       // --- self-retrying transports ---
       case 'LOST':
         if (idle || state.name === '@reconnecting.backoff') return;
@@ -918,20 +924,32 @@ export function createSession(options: SessionOptions): Session {
   }
 
   // --- API -----------------------------------------------------------------------------------------
+  /** Reject an API call that changed nothing, leaving its reason in the store (§2.4.12). */
+  function refuse(err: SessionError): never {
+    dispatch({ type: 'REFUSED_CALL', error: err });
+    throw err;
+  }
+
   async function login(given?: string): Promise<void> {
     if (destroyed) throw destroyedError();
-    if (given !== undefined && typeof given !== 'string') {
-      throw new SessionError('error:client:token_invalid', 'login(token): token must be a JWT string.');
-    }
     if (state.name !== '@idle') {
       throw invalidState(`login() while ${statusOf(state)}: log out first, or use updateToken()/connect().`);
     }
+    if (given !== undefined && typeof given !== 'string') {
+      refuse(new SessionError('error:client:token_invalid', 'login(token): token must be a JWT string.'));
+    }
     const token = given ?? opts.token;
     if (token === undefined && !opts.fetchToken) {
-      throw invalidState('login() needs a token (argument or the token option) or the fetchToken option.');
+      refuse(invalidState('login() needs a token (argument or the token option) or the fetchToken option.'));
     }
     tokens.reset();
-    if (token !== undefined) tokens.offer(token); // decoded, so a malformed token fails before any state change
+    if (token !== undefined) {
+      try {
+        tokens.offer(token); // decoded, so a malformed token fails before any state change
+      } catch (err) {
+        refuse(err as SessionError);
+      }
+    }
     watchNetwork();
     const done = wait();
     dispatch({ type: 'LOGIN', withToken: token !== undefined });

@@ -32,6 +32,8 @@ export interface SimulatedTransportOptions {
   echo?: boolean;
   /** Limits the simulated server announces and enforces (rate-limited messages are nacked). */
   limits?: Partial<ProtocolLimits>;
+  /** What it really enforces, when stricter than what it announces (to test the nack path). */
+  enforcedLimits?: Partial<ProtocolLimits>;
   /** Events kept per session for replay; older ones are gone (announced through firstSeq). Default 10000. */
   replayLimit?: number;
 }
@@ -58,6 +60,11 @@ export interface SimulatedTransport extends Connector {
   expireToken(): void;
   /** The network stalls for `ms`: nothing is answered or delivered, nothing is lost (TCP keeps the bytes). */
   stall(ms: number): void;
+  /**
+   * The live connection goes half-open: it looks open to the client, but nothing crosses it any
+   * more in either direction (a network change killed it silently). New connections work.
+   */
+  blackhole(): void;
   /** The server forgets every session (a restart): the next connect starts a new one. */
   forgetSessions(): void;
   /** Server event to this client's session: delivered now if connected, replayed on resume. */
@@ -89,6 +96,7 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
   const expireTokens = options.expireTokens ?? true;
   const echo = options.echo ?? true;
   const limits: ProtocolLimits = { ...defaultLimits, ...options.limits };
+  const enforced: ProtocolLimits = { ...limits, ...options.enforcedLimits };
   const replayLimit = options.replayLimit ?? 10_000;
 
   let clock: Clock | null = null;
@@ -126,11 +134,13 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
     claims: TokenClaims | null = null;
     expiryTimer: number | null = null;
     /** Rate limiting: a token bucket, and the end of a nack window (order is kept, §3). */
-    tokens = limits.burst;
+    tokens = enforced.burst;
     refilledAt = now();
     nackUntil = 0;
     /** Frames held during a stall, in order. */
     held: (() => void)[] = [];
+    /** Half-open: everything sent either way vanishes. */
+    dead = false;
     /** Frames on their way to the client: an injected fault waits behind them (TCP keeps order). */
     inflight = 0;
 
@@ -167,6 +177,7 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
      * `immediate`: a fault the test script injects happens now, as the script reads.
      */
     #cross(fn: () => void, immediate = false, delayMs = latencyMs): void {
+      if (this.dead) return;
       if (now() < stalledUntil) this.held.push(fn);
       else if (immediate && this.inflight === 0) fn();
       else {
@@ -195,7 +206,7 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
       if (this.readyState >= 2) return;
       this.readyState = 2;
       detach(this);
-      later(() => this.#closed(1000, ''));
+      later(() => this.#closed(1000, ''), 0);
     }
 
     #closed(code: number, reason: string): void {
@@ -285,14 +296,14 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
       case 'message': {
         const t = now();
         socket.tokens = Math.min(
-          limits.burst,
-          socket.tokens + ((t - socket.refilledAt) / 1000) * limits.messagesPerSecond,
+          enforced.burst,
+          socket.tokens + ((t - socket.refilledAt) / 1000) * enforced.messagesPerSecond,
         );
         socket.refilledAt = t;
         if (t < socket.nackUntil || socket.tokens < 1) {
           const retryAfterMs = Math.max(
             socket.nackUntil - t,
-            Math.ceil(((1 - socket.tokens) / limits.messagesPerSecond) * 1000),
+            Math.ceil(((1 - socket.tokens) / enforced.messagesPerSecond) * 1000),
           );
           socket.nackUntil = t + retryAfterMs;
           return socket.deliver({
@@ -434,6 +445,13 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
 
     drop() {
       for (const s of liveSockets()) s.drop();
+    },
+    blackhole() {
+      for (const s of liveSockets()) {
+        s.dead = true;
+        s.held = [];
+        detach(s); // the server sees it go; the client does not
+      }
     },
     serverDown() {
       up = false;
