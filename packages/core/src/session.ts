@@ -464,14 +464,20 @@ export function createSession(options: SessionOptions): Session {
     pumpTimer = wakeAt === null ? null : stateTimers.at(wakeAt, () => dispatch({ type: 'PUMP' }));
     // A message unacknowledged for ackTimeoutMs on a socket that looks open: probe it (§2.4.14).
     const oldest = outbox.oldestSentAt();
-    if (oldest !== null && ackTimer === null) {
-      ackTimer = stateTimers.at(Math.max(clock.now(), oldest + opts.ackTimeoutMs), () => {
-        ackTimer = null;
-        const still = outbox.oldestSentAt();
-        if (still !== null && still + opts.ackTimeoutMs <= clock.now()) probe(probeTimeoutMs);
-        pump();
-      });
-    }
+    if (oldest !== null && ackTimer === null) armAckTimer(oldest + opts.ackTimeoutMs);
+  }
+
+  function armAckTimer(atMs: number): void {
+    ackTimer = stateTimers.at(atMs, () => {
+      ackTimer = null;
+      const oldest = outbox.oldestSentAt();
+      if (oldest === null) return;
+      const now = clock.now();
+      if (oldest + opts.ackTimeoutMs > now) return armAckTimer(oldest + opts.ackTimeoutMs);
+      // Still unacknowledged: ask the socket. If it answers, the server is slow, not gone: look again later.
+      probe(probeTimeoutMs);
+      armAckTimer(now + opts.ackTimeoutMs);
+    });
   }
 
   // --- the schedule ----------------------------------------------------------------------------------

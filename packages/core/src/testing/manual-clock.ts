@@ -15,6 +15,9 @@ export interface ManualClock extends Clock {
   readonly pending: number;
 }
 
+const maxTimersPerAdvance = 1_000_000;
+const runaway = `manualClock: more than ${maxTimersPerAdvance} timers fired in one advance; a timer that re-arms itself at once?`;
+
 export function manualClock(startMs = 0): ManualClock {
   let now = startMs;
   let nextId = 1;
@@ -45,7 +48,9 @@ export function manualClock(startMs = 0): ManualClock {
     },
     advance(ms) {
       const target = now + ms;
+      let fired = 0;
       for (let due = nextDue(target); due; due = nextDue(target)) {
+        if (++fired > maxTimersPerAdvance) throw new Error(runaway);
         timers.delete(due.id);
         now = due.at;
         due.fn();
@@ -55,7 +60,11 @@ export function manualClock(startMs = 0): ManualClock {
     async advanceAsync(ms) {
       const target = now + ms;
       await settle();
+      let fired = 0;
       for (let due = nextDue(target); due; due = nextDue(target)) {
+        // Promise callbacks never yield to real timers, so a runaway timer loop would hang the
+        // test runner instead of failing it: fail it.
+        if (++fired > maxTimersPerAdvance) throw new Error(runaway);
         timers.delete(due.id);
         now = due.at;
         due.fn();
