@@ -46,7 +46,8 @@ for (const name of readdirSync('packages')) {
     const stub = stubFor(entry);
     if (!stub) {
       // A plain file entry: the package's build must put the file at the subpath itself.
-      if (!files.includes(folder)) problems.push(`${pkg.name}: "files" lacks "${folder}" (the node10 copy of ${subpath})`);
+      if (!files.includes(folder))
+        problems.push(`${pkg.name}: "files" lacks "${folder}" (the node10 copy of ${subpath})`);
       continue;
     }
     const text = `${JSON.stringify(stub, null, 2)}\n`;

@@ -4,7 +4,8 @@
 // `exports` (TypeScript's node10, webpack 4, Jest).
 import { copyFileSync, writeFileSync } from 'node:fs';
 
-const declaration = '// `import "@nexmo-session/react/styles.css"` loads the stylesheet; it exports nothing.\nexport {};\n';
+const declaration =
+  '// `import "@nexmo-session/react/styles.css"` loads the stylesheet; it exports nothing.\nexport {};\n';
 copyFileSync('src/styles.css', 'dist/styles.css');
 writeFileSync('dist/styles.d.css.ts', declaration);
 writeFileSync('dist/styles.d.cts', declaration);
