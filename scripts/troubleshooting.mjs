@@ -86,7 +86,8 @@ const scenarios = [
   },
   {
     title: 'The URL has the wrong path',
-    advice: 'The reference server serves WebSockets at `/ws` only; any other path is refused like a server that is down.',
+    advice:
+      'The reference server serves WebSockets at `/ws` only; any other path is refused like a server that is down.',
     run: () =>
       observe(() => ({ transport: webSocketTransport(`ws://127.0.0.1:${server.port}/socket`, { WebSocket }) })),
   },
@@ -94,7 +95,9 @@ const scenarios = [
     title: 'The URL is http:// (or has no scheme)',
     advice: '`webSocketTransport` takes the WebSocket URL: `ws://` locally, `wss://` in production.',
     run: async () => [
-      ...(await observe(() => ({ transport: webSocketTransport(`http://127.0.0.1:${server.port}/ws`, { WebSocket }) }))),
+      ...(await observe(() => ({
+        transport: webSocketTransport(`http://127.0.0.1:${server.port}/ws`, { WebSocket }),
+      }))),
       ...(await observe(() => ({ transport: webSocketTransport('sessions.example.com/ws', { WebSocket }) }))),
     ],
   },
@@ -112,7 +115,10 @@ const scenarios = [
       'the dev server signs `/dev/token` tokens with its dev secret. No retry: get a valid token, then `login()`.',
     run: async () => {
       const token = await sign({ iat: nowS(), exp: nowS() + 60 }, 'another-secret-0123456789abcdef0123');
-      return observe(() => ({ transport: webSocketTransport(wsUrl, { WebSocket }) }), (s) => s.login(token));
+      return observe(
+        () => ({ transport: webSocketTransport(wsUrl, { WebSocket }) }),
+        (s) => s.login(token),
+      );
     },
   },
   {
@@ -149,7 +155,10 @@ const scenarios = [
       '`fetchToken` the session fetches one and reconnects by itself.',
     run: async () => {
       const token = await sign({ iat: nowS() - 120, exp: nowS() - 60 });
-      return observe(() => ({ transport: webSocketTransport(wsUrl, { WebSocket }) }), (s) => s.login(token));
+      return observe(
+        () => ({ transport: webSocketTransport(wsUrl, { WebSocket }) }),
+        (s) => s.login(token),
+      );
     },
   },
   {
