@@ -34,6 +34,10 @@ export function EventLog() {
   useEffect(() => {
     const offs = logged.map((name) =>
       session.on(name, (arg?: unknown) => {
+        // Measured when the entry arrives, not from scroll events: those fire a frame later, so an
+        // entry landing right after the reader scrolled up would drag the view back down.
+        const el = list.current;
+        if (el) following.current = el.scrollHeight - el.scrollTop - el.clientHeight <= followSlackPx;
         const detail = describe(arg);
         const text = `${name}${detail ? ` ${detail}` : ''}`;
         setEntries((e) => [...e.slice(-(maxEntries - 1)), { id: nextId.current++, at: Date.now(), text }]);
@@ -51,16 +55,11 @@ export function EventLog() {
     if (el && following.current) el.scrollTop = el.scrollHeight;
   }, [entries]);
 
-  const onScroll = () => {
-    const el = list.current;
-    if (el) following.current = el.scrollHeight - el.scrollTop - el.clientHeight <= followSlackPx;
-  };
-
   return (
     <section className="pg-card pg-log" aria-labelledby="log-title">
       <h2 id="log-title">Events</h2>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
-      <ol ref={list} onScroll={onScroll} data-testid="event-log" tabIndex={0} aria-labelledby="log-title">
+      <ol ref={list} data-testid="event-log" tabIndex={0} aria-labelledby="log-title">
         {entries.map((e) => (
           <li key={e.id}>
             <time dateTime={new Date(e.at).toISOString()}>{new Date(e.at).toISOString().slice(11, 23)}</time> {e.text}
