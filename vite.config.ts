@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { devProxyLogger } from './playground/dev-proxy-logger.js';
 
 const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -64,6 +65,8 @@ export default defineConfig({
   root: src('./playground'),
   plugins: [react()],
   resolve: { alias },
+  // One line per proxy error, none for the sockets the fault buttons kill on purpose.
+  customLogger: devProxyLogger(),
   server: {
     port: 5173,
     strictPort: false,

@@ -14,17 +14,29 @@ const server = spawn(
 
 await new Promise((resolve, reject) => {
   let out = '';
-  server.stdout.on('data', (d) => {
+  const onData = (d) => {
     out += d;
-    if (out.includes('listening on')) resolve();
-  });
-  server.once('exit', (code) =>
+    if (!out.includes('listening on')) return;
+    server.stdout.off('data', onData); // stop buffering: the server's own log is not ours to print
+    server.stdout.resume();
+    server.off('exit', onEarlyExit);
+    resolve();
+  };
+  const onEarlyExit = (code) =>
     reject(
       new Error(
         `the session server exited (${code}). Is port ${serverPort} in use? Did \`npm ci\` build the packages?\n${out}`,
       ),
-    ),
-  );
+    );
+  server.stdout.on('data', onData);
+  server.once('exit', onEarlyExit);
+});
+let stopping = false;
+server.once('exit', (code, signal) => {
+  if (!stopping)
+    console.error(
+      `  the session server stopped (${signal ?? code}); the playground cannot connect until \`npm start\` runs again`,
+    );
 });
 
 const vite = await createServer({ configFile: 'vite.config.ts', server: { host: '127.0.0.1' } });
@@ -33,6 +45,7 @@ const url = vite.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/';
 console.log(`\n  nexmo-session playground: ${url}\n  session server (dev mode): ws://127.0.0.1:${serverPort}/ws\n`);
 
 const stop = async () => {
+  stopping = true;
   server.kill('SIGTERM');
   await vite.close();
   process.exit(0);

@@ -1,5 +1,4 @@
 import type { ServerEvent } from '@nexmo-session/core';
-import { sessionEventNames } from '@nexmo-session/core';
 import {
   ConnectionBanner,
   ConnectionStatusBadge,
@@ -12,9 +11,10 @@ import {
   useSessionInstance,
 } from '@nexmo-session/react';
 import type { FormEvent } from 'react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { devToken, fault, reconnect, serverWs } from './config.js';
-import { network, OfflineAwareWebSocket, setOnline } from './offline.js';
+import { EventLog } from './event-log.js';
+import { network, setOnline } from './offline.js';
 
 interface SignedIn {
   sub: string;
@@ -34,7 +34,6 @@ export function App() {
       token={token}
       {...(autoRefresh ? { fetchToken: () => devToken(sub, ttlSeconds) } : {})}
       options={{ network, ...(reconnect ? { reconnect } : {}) }}
-      transportOptions={{ WebSocket: OfflineAwareWebSocket }}
     >
       <Playground me={signedIn} onSignOut={() => setSignedIn(null)} />
     </SessionProvider>
@@ -104,16 +103,26 @@ function Playground({ me, onSignOut }: { me: SignedIn; onSignOut: () => void }) 
       <TokenRefreshPrompt {...(me.autoRefresh ? {} : { onRefresh: () => devToken(me.sub, me.ttlSeconds) })} />
       <section className="pg-card pg-facts" aria-label="Session">
         <dl>
-          <dt>Session id</dt>
-          <dd data-testid="session-id">{sessionId ?? '—'}</dd>
-          <dt>retryCount / maxRetries</dt>
-          <dd>
-            {retryCount} / {maxRetries}
-          </dd>
-          <dt>Token expires</dt>
-          <dd>{tokenExpiresAt ? new Date(tokenExpiresAt).toLocaleTimeString() : '—'}</dd>
-          <dt>Waiting to send</dt>
-          <dd data-testid="outbox">{outboxSize}</dd>
+          <div className="pg-fact pg-fact--wide">
+            <dt>Session id</dt>
+            <dd data-testid="session-id" className="pg-mono">
+              {sessionId ?? '—'}
+            </dd>
+          </div>
+          <div className="pg-fact">
+            <dt>retryCount / maxRetries</dt>
+            <dd>
+              {retryCount} / {maxRetries}
+            </dd>
+          </div>
+          <div className="pg-fact">
+            <dt>Token expires</dt>
+            <dd>{tokenExpiresAt ? new Date(tokenExpiresAt).toLocaleTimeString() : '—'}</dd>
+          </div>
+          <div className="pg-fact">
+            <dt>Waiting to send</dt>
+            <dd data-testid="outbox">{outboxSize}</dd>
+          </div>
         </dl>
       </section>
       <div className="pg-grid">
@@ -223,7 +232,8 @@ function CallTimer({ startedAt }: { startedAt: number }) {
 
 function Faults({ sub }: { sub: string }) {
   const [pauseSeconds, setPauseSeconds] = useState(5);
-  const [offline, setOffline] = useState(!network.isOnline());
+  // The store's view of the network: this button and the browser's own online/offline events agree.
+  const offline = useNexmoSession((s) => s.network === 'offline');
   return (
     <section className="pg-card" aria-labelledby="faults-title">
       <h2 id="faults-title">Faults</h2>
@@ -251,59 +261,10 @@ function Faults({ sub }: { sub: string }) {
         <button type="button" onClick={() => fault('expire-token', { sub })}>
           Expire the token
         </button>
-        <button
-          type="button"
-          aria-pressed={offline}
-          onClick={() => {
-            setOnline(offline);
-            setOffline(!offline);
-          }}
-        >
+        <button type="button" aria-pressed={offline} onClick={() => void setOnline(offline, sub)}>
           {offline ? 'Go online' : 'Go offline'}
         </button>
       </div>
-    </section>
-  );
-}
-
-// Every documented event but the chat's own messages.
-const logged = sessionEventNames.filter((name) => name !== 'message');
-
-function EventLog() {
-  const session = useSessionInstance();
-  const [entries, setEntries] = useState<{ id: number; at: number; text: string }[]>([]);
-  const nextId = useRef(0);
-  useEffect(() => {
-    const offs = logged.map((name) =>
-      session.on(name, (arg?: unknown) => {
-        const detail =
-          arg === undefined
-            ? ''
-            : typeof arg === 'object' && arg !== null && 'type' in arg
-              ? String((arg as { type: unknown }).type)
-              : typeof arg === 'object'
-                ? JSON.stringify(arg)
-                : String(arg);
-        setEntries((e) => [
-          ...e.slice(-199),
-          { id: nextId.current++, at: Date.now(), text: `${name}${detail ? ` ${detail}` : ''}` },
-        ]);
-      }),
-    );
-    return () => {
-      for (const off of offs) off();
-    };
-  }, [session]);
-  return (
-    <section className="pg-card pg-log" aria-labelledby="log-title">
-      <h2 id="log-title">Events</h2>
-      <ol data-testid="event-log">
-        {entries.map((e) => (
-          <li key={e.id}>
-            <time dateTime={new Date(e.at).toISOString()}>{new Date(e.at).toISOString().slice(11, 23)}</time> {e.text}
-          </li>
-        ))}
-      </ol>
     </section>
   );
 }

@@ -1,10 +1,11 @@
 /**
- * "Go offline" without touching the machine's network: a manual network source (what the
- * engine sees) plus a WebSocket wrapper that, while offline, dials a closed port and closes
- * live sockets, which is what a real outage looks like to the client.
+ * "Go offline" without touching the machine's network, through the engine's own seams: the
+ * session reads online/offline from this manual network source (fed by the browser's real
+ * events too), and the server drops this user's socket, which is what an outage looks like from
+ * the client. No socket is pointed anywhere bogus, so the browser logs nothing.
  */
-import type { WebSocketConstructor } from '@nexmo-session/core';
 import { manualNetwork } from '@nexmo-session/core';
+import { fault } from './config.js';
 
 export const network = manualNetwork(typeof navigator === 'undefined' ? true : navigator.onLine);
 if (typeof window !== 'undefined') {
@@ -12,18 +13,8 @@ if (typeof window !== 'undefined') {
   window.addEventListener('offline', () => network.set(false));
 }
 
-const live = new Set<WebSocket>();
-
-export const OfflineAwareWebSocket = class extends WebSocket {
-  constructor(url: string | URL, protocols?: string | string[]) {
-    // Port 9 (discard) on loopback refuses at once: the attempt fails the way it would offline.
-    super(network.isOnline() ? url : String(url).replace(/\/\/[^/]+/, '//127.0.0.1:9'), protocols);
-    live.add(this);
-    this.addEventListener('close', () => live.delete(this));
-  }
-} as unknown as WebSocketConstructor;
-
-export function setOnline(online: boolean): void {
-  if (!online) for (const ws of [...live]) ws.close(4000, 'offline');
+/** Offline: the engine hears it first (no attempt is spent while offline), then the socket goes. */
+export async function setOnline(online: boolean, sub: string): Promise<void> {
   network.set(online);
+  if (!online) await fault('drop', { sub });
 }

@@ -8,45 +8,71 @@
  * deferred by one macrotask and cancelled when the effect runs again: one connection, ever.
  */
 import type { Session, SessionOptions, WebSocketTransportOptions } from '@nexmo-session/core';
-import { createSession, webSocketTransport } from '@nexmo-session/core';
+import { createSession, SessionError, webSocketTransport } from '@nexmo-session/core';
 import type { ReactNode } from 'react';
 import { useEffect, useRef, useState } from 'react';
 import { SessionContext } from './context.js';
 
 export type ProviderSessionOptions = Omit<SessionOptions, 'transport' | 'token' | 'fetchToken'>;
 
+/** What every provider-owned session takes besides its token source. */
+interface OwnedSessionProps {
+  url: string;
+  options?: ProviderSessionOptions;
+  /** Passed to webSocketTransport (e.g. `{ WebSocket }` outside browsers). */
+  transportOptions?: WebSocketTransportOptions;
+  /** Called if the provider's login fails (the error is also in the store). */
+  onLoginError?: (error: unknown) => void;
+  children?: ReactNode;
+  session?: never;
+}
+
+/**
+ * Either an app-owned `session`, or a `url` plus a way to get a token: `token`, `fetchToken`, or
+ * both (then `fetchToken` refreshes the first token). A `url` with neither is a type error, since
+ * such a provider could never log in.
+ */
 export type SessionProviderProps =
-  | { session: Session; children?: ReactNode }
-  | {
-      url: string;
-      token?: string;
-      fetchToken?: () => Promise<string>;
-      options?: ProviderSessionOptions;
-      /** Passed to webSocketTransport (e.g. `{ WebSocket }` outside browsers). */
-      transportOptions?: WebSocketTransportOptions;
-      /** Called if the provider's login fails (the error is also in the store). */
-      onLoginError?: (error: unknown) => void;
-      children?: ReactNode;
-    };
+  | { session: Session; children?: ReactNode; url?: never; token?: never; fetchToken?: never }
+  | (OwnedSessionProps & { token: string; fetchToken?: () => Promise<string> })
+  | (OwnedSessionProps & { token?: string; fetchToken: () => Promise<string> });
+
+type OwnedProviderProps = Exclude<SessionProviderProps, { session: Session }>;
+
+/**
+ * JavaScript callers get past the types. Without a token source the provider still logs in, with a
+ * token source that fails at once and names the missing props, so the store says why (status
+ * `disconnected`, `error:client:invalid_state`) instead of sitting at idle ("Signed out").
+ */
+const missingTokenSource = () =>
+  Promise.reject(
+    new SessionError(
+      'error:client:invalid_state',
+      'SessionProvider has a `url` but neither a `token` nor a `fetchToken` prop, so it cannot log in. ' +
+        'Pass `token="<JWT>"`, `fetchToken={() => fetchMyToken()}`, or an app-owned `session`.',
+    ),
+  );
 
 export function SessionProvider(props: SessionProviderProps): ReactNode {
-  if ('session' in props) {
+  if (props.session !== undefined) {
     return <SessionContext.Provider value={props.session}>{props.children}</SessionContext.Provider>;
   }
   return <OwnedSessionProvider {...props} />;
 }
 
-function OwnedSessionProvider(props: Exclude<SessionProviderProps, { session: Session }>): ReactNode {
+function OwnedSessionProvider(props: OwnedProviderProps): ReactNode {
   // Created during render, but createSession has no side effects: no socket, timer or listener
   // exists until login(), which only runs in the effect below (and never on the server).
-  const [session] = useState(() =>
-    createSession({
+  const [session] = useState(() => {
+    const { token, fetchToken } = props;
+    return createSession({
       ...props.options,
       transport: webSocketTransport(props.url, props.transportOptions),
-      ...(props.token !== undefined ? { token: props.token } : {}),
-      ...(props.fetchToken !== undefined ? { fetchToken: props.fetchToken } : {}),
-    }),
-  );
+      ...(token !== undefined ? { token } : {}),
+      ...(fetchToken !== undefined ? { fetchToken } : {}),
+      ...(token === undefined && fetchToken === undefined ? { fetchToken: missingTokenSource } : {}),
+    });
+  });
   const pendingDestroy = useRef<ReturnType<typeof setTimeout> | null>(null);
   const onLoginError = useRef(props.onLoginError);
   onLoginError.current = props.onLoginError;

@@ -40,9 +40,13 @@ export class TokenBucket {
   }
 }
 
+/** Keys tracked at most; past it the oldest are forgotten (forgiven), so the map stays bounded. */
+const maxKeys = 100_000;
+
 /** Per-key buckets (failed logins per address, new sessions per user) that forget idle keys. */
 export class KeyedLimiter {
   readonly #buckets = new Map<string, TokenBucket>();
+  #inserts = 0;
 
   constructor(
     private readonly capacity: number,
@@ -52,7 +56,8 @@ export class KeyedLimiter {
   #bucket(key: string, now: number): TokenBucket {
     let bucket = this.#buckets.get(key);
     if (!bucket) {
-      if (this.#buckets.size >= 10_000) this.#sweep(now);
+      // Swept every 1,000 new keys once there are many: linear work spread over those inserts.
+      if (++this.#inserts % 1000 === 0 && this.#buckets.size >= 10_000) this.#sweep(now);
       bucket = new TokenBucket(this.capacity, this.perSecond, now);
       this.#buckets.set(key, bucket);
     }
@@ -68,9 +73,15 @@ export class KeyedLimiter {
     return this.#buckets.get(key)?.msUntil(1, now) ?? 0;
   }
 
-  // A full bucket is the same as no bucket, so forgetting it changes nothing.
+  // A full bucket is the same as no bucket, so forgetting it changes nothing. Under a spread-out
+  // attack (more than maxKeys addresses at once) the oldest keys are forgiven instead.
   #sweep(now: number): void {
     for (const [key, bucket] of this.#buckets) if (bucket.available(now) >= this.capacity) this.#buckets.delete(key);
+    if (this.#buckets.size < maxKeys) return;
+    for (const key of this.#buckets.keys()) {
+      if (this.#buckets.size <= maxKeys * 0.9) break;
+      this.#buckets.delete(key);
+    }
   }
 
   get size(): number {
