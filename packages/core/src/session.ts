@@ -167,6 +167,11 @@ interface Waiter {
 }
 
 const noop = () => {};
+const connectionFailures: ReadonlySet<string> = new Set([
+  'error:client:reconnection_failed',
+  'error:client:unreachable',
+  'error:client:websocket_unavailable',
+]);
 const logoutError = () => new SessionError('error:client:logged_out', 'Logged out.');
 const destroyedError = () => new SessionError('error:client:destroyed', 'This session was destroyed.');
 const invalidState = (message: string) => new SessionError('error:client:invalid_state', message);
@@ -293,7 +298,9 @@ export function createSession(options: SessionOptions): Session {
       case '@disconnected.refused':
         return { kind: 'login-failed', at: state.at };
       case '@disconnected.failed':
-        return state.error.type === 'error:client:fetch_token_failed' ? null : { kind: 'failed', since: state.at };
+        // Only a connection that could not be made is "failed"; a token that could not be had is
+        // the token prompt's to show (tokenStatus and error say so).
+        return connectionFailures.has(state.error.type) ? { kind: 'failed', since: state.at } : null;
       case '@ok.connected':
         return transient;
     }

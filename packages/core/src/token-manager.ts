@@ -298,8 +298,10 @@ export class TokenManager {
     const exp = this.expiresAt();
     const delayMs = backoffDelayMs(this.#failures, this.#o.backoff, this.#o.random);
     // A refresh is worth retrying while the current token still lives; the others up to maxRetries.
+    // Only a failing fetch is worth retrying; a refused token or a SessionError the app's fetchToken
+    // threw on purpose (say, "not signed in") is final.
     const retry =
-      error.type !== 'error:client:token_invalid' &&
+      error.type === 'error:client:fetch_token_failed' &&
       this.#failures <= this.#o.backoff.maxRetries &&
       (purpose !== 'refresh' || (exp !== null && now + delayMs < exp));
     if (retry) {
