@@ -26,7 +26,9 @@ export interface ReconnectingWebSocketLike {
 export interface ReconnectingWebSocketTransportOptions {
   /**
    * The `maxRetries` you gave RWS, so the session can say when its loop gave up (RWS itself
-   * reports nothing then). Default: Infinity (RWS's default: it never gives up).
+   * reports nothing then). Default: Infinity (RWS's default: it never gives up). Prefer that:
+   * reconnecting-websocket 4.4 cannot be restarted once it has spent its retries, so after
+   * `reconnection_failed` this transport's `connect()` fails too.
    */
   maxRetries?: number;
   /** How long update_token / logout wait for the server's answer. Default 10000. */
@@ -51,6 +53,8 @@ export function reconnectingWebSocketTransport(
   /** Failed attempts since the connection was last up (RWS counts its own, privately). */
   let failures = 0;
   let lost = false;
+  /** RWS spent its maxRetries: reconnecting-websocket 4.4 then keeps its connect lock for good. */
+  let exhausted = false;
 
   // RWS is the socket; closing a protocol connection must not close RWS (that would stop its loop).
   const socket = {
@@ -81,13 +85,16 @@ export function reconnectingWebSocketTransport(
         nacked: (mid, code, message, retryAfterMs) => conn === mine && h.nacked?.(mid, code, message, retryAfterMs),
         activity() {},
         warn: (err) => conn === mine && h.warn(err),
+        // Stop RWS now, while its socket is still open: once it has seen the close it schedules a
+        // retry, and closing it during that wait leaves its connect lock held for good (RWS 4.4).
+        ending: () => conn === mine && rws.close(),
         closed(info) {
           if (conn !== mine) return;
           conn = null;
           const wasUp = up;
           up = false;
           if (info.kind === 'token_expired' || info.kind === 'login_failed' || info.kind === 'replaced') {
-            rws.close(); // its next attempt would send the same refused or expired token
+            rws.close(); // its next attempt would send the same refused or expired token (usually stopped already)
             if (info.kind === 'token_expired') h.disconnected('TOKEN_EXPIRED');
             else if (info.kind === 'replaced') h.disconnected('CLIENT_DISCONNECTED');
             else
@@ -125,8 +132,10 @@ export function reconnectingWebSocketTransport(
     }
     failures += 1;
     h.reconnecting(failures);
-    if (failures >= maxRetries) h.reconnectionFailed();
-    else h.retryScheduled(failures + 1, null);
+    if (failures >= maxRetries) {
+      exhausted = true;
+      h.reconnectionFailed();
+    } else h.retryScheduled(failures + 1, null);
   }
 
   const onOpen = () => start();
@@ -162,6 +171,17 @@ export function reconnectingWebSocketTransport(
     },
     connect() {
       if (up) return;
+      if (exhausted) {
+        // Nothing public restarts it (its connect lock stays held): say so instead of hanging.
+        host?.warn(
+          new SessionError(
+            'error:client:transport',
+            'This reconnecting-websocket instance stopped for good after its maxRetries (reconnecting-websocket 4.4 keeps its connect lock); leave RWS at maxRetries: Infinity so connect() can restart it.',
+          ),
+        );
+        host?.reconnectionFailed();
+        return;
+      }
       lost = false;
       failures = 0;
       rws.reconnect();
@@ -180,13 +200,14 @@ export function reconnectingWebSocketTransport(
       rws.close();
     },
     async logout() {
+      // The answer comes back through the listeners, so `conn` stays until it has.
       const own = conn;
-      conn = null;
       up = false;
       token = null;
       try {
         await own?.logout();
       } finally {
+        if (conn === own) conn = null;
         rws.close(1000, 'logged out');
       }
     },

@@ -128,10 +128,13 @@ export class ProtocolConnection implements Connection {
             message: f.message,
             ...(f.retryAfterMs !== undefined ? { retryAfterMs: f.retryAfterMs } : {}),
           };
+          const action = closeAction(f.code);
+          if (action !== 'retry') h.ending?.(action);
         }
         return;
       case 'session:disconnect':
         this.#tokenExpired = true;
+        h.ending?.('token_expired');
         return;
       case 'pong':
         return;

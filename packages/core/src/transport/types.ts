@@ -84,6 +84,12 @@ export interface ConnectionHandlers {
   /** Any frame arrived: the connection is alive (clears a pending probe). */
   activity(): void;
   closed(info: ConnectionClosed): void;
+  /**
+   * The server announced that it is about to end the connection for good (TOKEN_EXPIRED, a
+   * refused token, a takeover), before the close itself arrives. For transports with their own
+   * loop, which must stop before it schedules an attempt with a dead token.
+   */
+  ending?(kind: CloseKind): void;
   /** A problem worth surfacing that changes nothing (a malformed frame from the server). */
   warn(error: SessionError): void;
 }
