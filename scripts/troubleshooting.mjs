@@ -134,19 +134,25 @@ const scenarios = [
     title: '`fetchToken` returns the JSON of `/dev/token` instead of the token',
     advice: '`/dev/token` answers `{ token, sub, expiresAt }`: return `(await res.json()).token`.',
     run: () =>
-      observe(() => ({
-        transport: webSocketTransport(wsUrl, { WebSocket }),
-        fetchToken: () => fetch(`http://127.0.0.1:${server.port}/dev/token?sub=alice&ttl=60`).then((r) => r.text()),
-      })),
+      observe(
+        () => ({
+          transport: webSocketTransport(wsUrl, { WebSocket }),
+          fetchToken: () => fetch(`http://127.0.0.1:${server.port}/dev/token?sub=alice&ttl=60`).then((r) => r.text()),
+        }),
+        (s) => s.login(),
+      ),
   },
   {
     title: '`fetchToken` fails (your token endpoint is down)',
     advice: 'The cause (here the fetch error) is in `error.cause`.',
     run: () =>
-      observe(() => ({
-        transport: webSocketTransport(wsUrl, { WebSocket }),
-        fetchToken: () => fetch(`http://127.0.0.1:${closedPort}/token`).then((r) => r.text()),
-      })),
+      observe(
+        () => ({
+          transport: webSocketTransport(wsUrl, { WebSocket }),
+          fetchToken: () => fetch(`http://127.0.0.1:${closedPort}/token`).then((r) => r.text()),
+        }),
+        (s) => s.login(),
+      ),
   },
   {
     title: 'The token has expired (no `fetchToken`)',

@@ -27,7 +27,7 @@ import type { SessionOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import { Outbox } from './outbox.js';
 import type { NackCode } from './protocol/index.js';
-import { jsonDepth, maxBodyDepth, messageEnvelopeBytes } from './protocol/index.js';
+import { maxBodyDepth, messageEnvelopeBytes } from './protocol/index.js';
 import type { ConnectionStatus, Notice, SessionState } from './state.js';
 import { initialState } from './state.js';
 import { decodeToken } from './token.js';
@@ -123,6 +123,12 @@ export interface Session {
 
 /** Largest app message body, serialised: the protocol's frame limit minus envelope room. */
 export const maxMessageBytes = 64 * 1024 - messageEnvelopeBytes;
+
+/** True when `value` nests more than `limit` arrays/objects deep (the server would refuse it). */
+function deeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return limit === 0 || Object.values(value).some((v) => deeperThan(v, limit - 1));
+}
 
 type Input =
   | { type: 'LOGIN'; withToken: boolean }
@@ -1048,7 +1054,7 @@ export function createSession(options: SessionOptions): Session {
         new SessionError('error:client:invalid_message', 'send(body): body must be JSON-serialisable.'),
       );
     }
-    if (jsonDepth(json, maxBodyDepth) > maxBodyDepth) {
+    if (deeperThan(body, maxBodyDepth)) {
       return Promise.reject(
         new SessionError(
           'error:client:invalid_message',

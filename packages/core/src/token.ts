@@ -28,13 +28,18 @@ export function decodeToken(token: unknown): TokenClaims {
   if (typeof token !== 'string' || token.length === 0) {
     throw new SessionError('error:client:token_invalid', 'Token must be a non-empty string (a JWT).');
   }
-  const parts = token.split('.');
-  if (parts.length !== 3 || !parts[1]) {
-    throw new SessionError('error:client:token_invalid', 'Token is not a JWT (expected three dot-separated parts).');
+  // Three base64url parts: anything else (such as the JSON a token endpoint wraps a token in)
+  // is refused here, with a reason, instead of by the server.
+  if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) {
+    throw new SessionError(
+      'error:client:token_invalid',
+      'Token is not a JWT (expected three dot-separated base64url parts: header.payload.signature).',
+    );
   }
+  const payload = token.split('.')[1] as string;
   let claims: unknown;
   try {
-    claims = JSON.parse(base64UrlDecode(parts[1]));
+    claims = JSON.parse(base64UrlDecode(payload));
   } catch (cause) {
     throw new SessionError('error:client:token_invalid', 'Token payload is not base64url-encoded JSON.', cause);
   }

@@ -50,3 +50,13 @@ describe('token timing', () => {
     expect(refreshAtMs(0, 60_000, 60_000)).toBe(30_000);
   });
 });
+
+describe('decodeToken refuses what only looks like a JWT', () => {
+  it('the JSON a token endpoint wraps a token in is not a token', () => {
+    const decode = decodeToken;
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln';
+    expect(() => decode(JSON.stringify({ token: jwt, sub: 'alice' }))).toThrow(/base64url/);
+    expect(() => decode(`${jwt} `)).toThrow(/base64url/);
+    expect(decode(jwt)).toEqual({ sub: 'alice' });
+  });
+});

@@ -41,18 +41,10 @@ function nack(mid: string, message: string): { ok: false; violation: ProtocolVio
   return { ok: false, violation: { code: CloseCode.malformed, message, nack: { mid, code: 'invalid' } } };
 }
 
-/** JSON text → a plain object, refusing anything nested deeper than the body limit allows. */
+/** JSON text → a plain object. */
 function readObject(
-  text: unknown,
-  depthLimit: number,
+  text: string,
 ): { ok: true; value: Record<string, unknown> } | { ok: false; violation: ProtocolViolation } {
-  if (typeof text !== 'string') return fail('frames are JSON text');
-  // The frame object is one level; its body may add depthLimit more.
-  const scan = scanFrame(text, depthLimit + 1);
-  if (scan.tooDeep) {
-    const message = `body nested deeper than ${depthLimit} levels`;
-    return scan.type === 'message' && isId(scan.mid) ? nack(scan.mid, message) : fail(message);
-  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -66,7 +58,16 @@ function readObject(
 const describeType = (t: unknown) => JSON.stringify(String(t)).slice(0, 64);
 
 export function parseClientFrame(text: unknown, options: ParseOptions = {}): Parsed<ClientFrame> {
-  const read = readObject(text, options.maxBodyDepth ?? maxBodyDepth);
+  if (typeof text !== 'string') return fail('frames are JSON text');
+  // Before JSON.parse builds it: a body nested 30,000 deep parses, but every later
+  // JSON.stringify of it throws. The frame object is one level; its body may add the limit.
+  const limit = options.maxBodyDepth ?? maxBodyDepth;
+  const scan = scanFrame(text, limit + 1);
+  if (scan.tooDeep) {
+    const message = `body nested deeper than ${limit} levels`;
+    return scan.type === 'message' && isId(scan.mid) ? nack(scan.mid, message) : fail(message);
+  }
+  const read = readObject(text);
   if (!read.ok) return read;
   const f = read.value;
   switch (f.type) {
@@ -115,8 +116,13 @@ function readLimits(v: unknown) {
 
 const nackCodes: readonly NackCode[] = ['rate_limited', 'too_large', 'invalid'];
 
-export function parseServerFrame(text: unknown, options: ParseOptions = {}): Parsed<ServerFrame> {
-  const read = readObject(text, options.maxBodyDepth ?? maxBodyDepth);
+/**
+ * Server frames are checked for shape, not for nesting: the server refuses deep bodies before it
+ * stores them, and leaving the scanner out keeps it out of every browser bundle.
+ */
+export function parseServerFrame(text: unknown): Parsed<ServerFrame> {
+  if (typeof text !== 'string') return fail('frames are JSON text');
+  const read = readObject(text);
   if (!read.ok) return read;
   const f = read.value;
   switch (f.type) {
