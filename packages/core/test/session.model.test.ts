@@ -145,9 +145,11 @@ const commands = [
   fc.constant(cmd('expireToken', (r) => r.sim.expireToken())),
   fc.constant(cmd('forgetSessions', (r) => r.sim.forgetSessions())),
   fc.constant(cmd('push', (r) => r.sim.push('server event'))),
-  fc
-    .constantFrom<FetchMode>('ok', 'fail', 'hang', 'slow')
-    .map((mode) => cmd(`fetchToken:${mode}`, (r) => void (r.fetchMode = mode))),
+  fc.constantFrom<FetchMode>('ok', 'fail', 'hang', 'slow').map((mode) =>
+    cmd(`fetchToken:${mode}`, (r) => {
+      r.fetchMode = mode;
+    }),
+  ),
   fc.constant(cmd('offline', (r) => r.network.set(false))),
   fc.constant(cmd('online', (r) => r.network.set(true))),
   fc.constant(cmd('visible', (r) => r.network.visible())),
