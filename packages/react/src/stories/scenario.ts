@@ -41,6 +41,8 @@ export interface Scenario {
 
 export interface ScenarioSetup {
   ttlSeconds?: number;
+  /** One-way latency of the simulated server. Default `latencyMs` (100). */
+  latencyMs?: number;
   options?: Partial<SessionOptions>;
   rejectLogin?: boolean;
   /**
@@ -52,7 +54,8 @@ export interface ScenarioSetup {
 
 export async function startScenario(setup: ScenarioSetup = {}): Promise<Scenario> {
   const clock = trackedClock(manualClock(T0));
-  const sim = simulatedTransport({ latencyMs });
+  const roundTripMs = setup.latencyMs ?? latencyMs;
+  const sim = simulatedTransport({ latencyMs: roundTripMs });
   const network = manualNetwork(true);
   const session = createSession({ transport: sim, clock, network, ...setup.options });
   const tokenFor = (ttlSeconds = 3600) =>
@@ -103,7 +106,7 @@ export async function startScenario(setup: ScenarioSetup = {}): Promise<Scenario
   };
   if (setup.rejectLogin) sim.rejectLogins();
   const login = session.login(tokenFor(setup.ttlSeconds)).catch(() => {});
-  await clock.advanceAsync(latencyMs);
+  await clock.advanceAsync(roundTripMs);
   await login;
   return scenario;
 }
