@@ -19,6 +19,7 @@ export const alias = [
     replacement: src('./packages/core/src/entries/vonage-client-sdk.ts'),
   },
   { find: /^@nexmo-session\/core$/, replacement: src('./packages/core/src/index.ts') },
+  { find: /^@nexmo-session\/react\/devtools$/, replacement: src('./packages/react/src/devtools/index.ts') },
   { find: /^@nexmo-session\/react$/, replacement: src('./packages/react/src/index.ts') },
   { find: /^@nexmo-session\/server$/, replacement: src('./packages/server/src/index.ts') },
 ];

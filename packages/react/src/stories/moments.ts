@@ -3,8 +3,9 @@
  * manual clock. Stories pick one by name (the `moment` control), so every component can be shown
  * in every state without hand-made props.
  */
+import { makeTestToken } from '@nexmo-session/core/testing';
 import type { Scenario, ScenarioSetup } from './scenario.js';
-import { latencyMs, startScenario } from './scenario.js';
+import { latencyMs, startScenario, T0 } from './scenario.js';
 
 export interface Moment extends ScenarioSetup {
   /** What the story shows, in a sentence (captions, control labels). */
@@ -130,6 +131,14 @@ export const moments = {
       await s.advance(500_000);
       s.session.refreshToken().catch(() => {});
       await s.advance(0);
+    },
+  },
+  refreshable: {
+    label: 'Connected with fetchToken: the engine refreshes the token by itself a minute before it expires.',
+    ttlSeconds: 600,
+    options: { fetchToken: async () => makeTestToken({ sub: 'alice', exp: Math.floor(T0 / 1000) + 7200 }) },
+    before: async (s) => {
+      await s.advance(100_000);
     },
   },
   tokenExpired: {
