@@ -21,7 +21,7 @@ export const devtoolsCss = `
 .nxs-devtools[data-position="fixed"] .nxs-devtools__toggle{position:fixed;right:12px;bottom:12px;z-index:2147483001}
 .nxs-devtools[data-position="fixed"][data-state="open"] .nxs-devtools__toggle{bottom:calc(45vh + 12px)}
 .nxs-devtools[data-position="fixed"] .nxs-devtools__panel{position:fixed;left:0;right:0;bottom:0;height:45vh;z-index:2147483000;box-shadow:0 -4px 16px rgb(0 0 0 / 0.2)}
-.nxs-devtools[data-position="inline"] .nxs-devtools__panel{margin-top:8px;max-height:36rem}
+.nxs-devtools[data-position="inline"] .nxs-devtools__panel{margin-top:8px}
 .nxs-devtools__panel{display:flex;flex-direction:column;background:var(--nxs-dt-bg);color:var(--nxs-dt-fg);border:1px solid var(--nxs-dt-border);border-radius:6px;overflow:hidden}
 .nxs-devtools__header{display:flex;align-items:center;gap:8px;padding:6px 10px;border-bottom:1px solid var(--nxs-dt-border)}
 .nxs-devtools__title{font-size:13px;margin:0;font-weight:700}

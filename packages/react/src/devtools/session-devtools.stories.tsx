@@ -13,7 +13,7 @@ import { momentArgType, settled } from '../stories/story-helpers.js';
 import type { SessionDevtoolsProps } from './session-devtools.js';
 import { SessionDevtools } from './session-devtools.js';
 
-type Args = Omit<SessionDevtoolsProps, 'transport' | 'session'> & { moment: MomentName; withTransport: boolean };
+type Args = SessionDevtoolsProps & { moment: MomentName; withTransport: boolean };
 
 const meta = {
   title: 'Devtools/SessionDevtools',
@@ -27,6 +27,8 @@ const meta = {
       table: { category: 'Story' },
     },
     position: { control: 'inline-radio', options: ['fixed', 'inline'] },
+    transport: { control: false },
+    session: { control: false },
   },
   loaders: [loadMoment],
   render: ({ moment: _moment, withTransport, ...props }, { loaded }) => {

@@ -29,7 +29,7 @@ export interface SessionDevtoolsProps {
   /**
    * `'fixed'`: a button in the bottom-right corner of the page opens a panel along the bottom.
    * `'inline'`: the button and panel sit where you render them (docs, a debug page).
-   * @default 'fixed'
+   * @default fixed
    */
   position?: 'fixed' | 'inline';
   /**
@@ -58,6 +58,11 @@ export interface SessionDevtoolsProps {
   tokenExpiringMs?: number;
 }
 
+/**
+ * A development panel for a session: the event timeline, the store, the token's life, the outbox
+ * and, given a simulated transport, fault buttons. Records from the moment it mounts, open or
+ * closed. Drop it inside a SessionProvider: `<SessionDevtools initialIsOpen />`.
+ */
 export function SessionDevtools(props: SessionDevtoolsProps): ReactNode {
   const session = useDevtoolsSession(props.session);
   const recording = useSessionRecorder(session, props.maxEvents ?? 200);
