@@ -39,7 +39,8 @@ const preview: Preview = {
     controls: { expanded: true, sort: 'requiredFirst' },
     // Every story is checked with axe after its play function; a violation fails the test run.
     a11y: { test: 'error' },
-    docs: { codePanel: true },
+    // "Show code" shows the story's component and props; the theme and session wrappers stay out.
+    docs: { codePanel: true, source: { excludeDecorators: true } },
   },
 };
 export default preview;

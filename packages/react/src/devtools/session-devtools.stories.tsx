@@ -8,7 +8,7 @@ import type { MomentName } from '../stories/moments.js';
 import { loadMoment } from '../stories/moments.js';
 import type { Scenario } from '../stories/scenario.js';
 import { latencyMs } from '../stories/scenario.js';
-import { ScenarioProvider } from '../stories/scenario-provider.js';
+import { withScenario } from '../stories/scenario-provider.js';
 import { momentArgType, settled } from '../stories/story-helpers.js';
 import type { SessionDevtoolsProps } from './session-devtools.js';
 import { SessionDevtools } from './session-devtools.js';
@@ -31,10 +31,21 @@ const meta = {
     session: { control: false },
   },
   loaders: [loadMoment],
+  decorators: [withScenario],
+  parameters: {
+    docs: {
+      source: {
+        code: `<SessionProvider session={session}>
+  <App />
+  <SessionDevtools initialIsOpen transport={sim} />
+</SessionProvider>`,
+      },
+    },
+  },
   render: ({ moment: _moment, withTransport, ...props }, { loaded }) => {
     const { scenario } = loaded as { scenario: Scenario };
     return (
-      <ScenarioProvider scenario={scenario}>
+      <>
         <p className="story-caption">
           The story’s clock is manual:{' '}
           <button type="button" className="nxs-button" onClick={() => scenario.advance(1000)}>
@@ -42,7 +53,7 @@ const meta = {
           </button>
         </p>
         <SessionDevtools {...props} {...(withTransport ? { transport: scenario.sim } : {})} />
-      </ScenarioProvider>
+      </>
     );
   },
 } satisfies Meta<Args>;

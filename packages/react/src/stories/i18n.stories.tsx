@@ -8,7 +8,7 @@ import { de, fr } from './locales.js';
 import type { MomentName } from './moments.js';
 import { loadMoment } from './moments.js';
 import type { Scenario } from './scenario.js';
-import { ScenarioProvider } from './scenario-provider.js';
+import { withScenario } from './scenario-provider.js';
 import { momentArgType, settled } from './story-helpers.js';
 
 const catalogs: Record<string, Catalog | undefined> = { en: undefined, de, fr };
@@ -35,21 +35,20 @@ const meta = {
     ...momentArgType,
   },
   loaders: [loadMoment],
+  decorators: [withScenario],
   render: ({ locale }, { loaded }) => {
     const catalog = catalogs[locale];
     return (
-      <ScenarioProvider scenario={(loaded as { scenario: Scenario }).scenario}>
-        <div className="story-frame" lang={locale}>
-          <div>
-            <ConnectionStatusBadge {...(catalog ? { messages: catalog.badge } : {})} />
-          </div>
-          <ConnectionBanner {...(catalog ? { messages: catalog.banner } : {})} />
-          <TokenRefreshPrompt
-            {...(catalog ? { messages: catalog.prompt } : {})}
-            onRefresh={async () => (loaded as { scenario: Scenario }).scenario.tokenFor(3600)}
-          />
+      <div className="story-frame" lang={locale}>
+        <div>
+          <ConnectionStatusBadge {...(catalog ? { messages: catalog.badge } : {})} />
         </div>
-      </ScenarioProvider>
+        <ConnectionBanner {...(catalog ? { messages: catalog.banner } : {})} />
+        <TokenRefreshPrompt
+          {...(catalog ? { messages: catalog.prompt } : {})}
+          onRefresh={async () => (loaded as { scenario: Scenario }).scenario.tokenFor(3600)}
+        />
+      </div>
     );
   },
 } satisfies Meta<Args>;

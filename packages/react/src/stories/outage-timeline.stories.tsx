@@ -10,7 +10,18 @@ import type { Scenario } from './scenario.js';
 import { latencyMs, startScenario, stateOf } from './scenario.js';
 import { ScenarioFrame } from './scenario-frame.js';
 
-const meta: Meta = { title: 'Session/Outage timeline' };
+const meta: Meta = {
+  title: 'Session/Outage timeline',
+  parameters: {
+    docs: {
+      source: {
+        code: `<ConnectionStatusBadge />
+<ConnectionBanner />
+<TokenRefreshPrompt onRefresh={getToken} />`,
+      },
+    },
+  },
+};
 export default meta;
 
 /** Real time between steps, only so a person watching the story can follow it. */

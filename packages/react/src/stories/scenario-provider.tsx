@@ -2,6 +2,7 @@
  * A SessionProvider for a story's scenario, plus the probe that tells the scenario when React has
  * caught up (see scenario.ts), and the signal that starts the scenario's after-mount step.
  */
+import type { Decorator } from '@storybook/react-vite';
 import type { ReactNode } from 'react';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { SessionProvider } from '../session-provider.js';
@@ -16,6 +17,16 @@ export function ScenarioProvider({ scenario, children }: { scenario: Scenario; c
     </SessionProvider>
   );
 }
+
+/**
+ * The story's scenario around the story, as a decorator: "Show code" leaves decorators out, so the
+ * snippet is the component and its props, not the simulated session.
+ */
+export const withScenario: Decorator = (Story, { loaded }) => (
+  <ScenarioProvider scenario={(loaded as { scenario: Scenario }).scenario}>
+    <Story />
+  </ScenarioProvider>
+);
 
 function SettleProbe({ scenario }: { scenario: Scenario }) {
   const [request, setRequest] = useState(0);

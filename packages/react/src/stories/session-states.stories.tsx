@@ -10,13 +10,18 @@ import type { Scenario } from './scenario.js';
 import { stateOf } from './scenario.js';
 import { ScenarioFrame } from './scenario-frame.js';
 
+/** The snippet under each story: the kit as an app mounts it (the session is the story's). */
+const kitSource = `<ConnectionStatusBadge />
+<ConnectionBanner />
+<TokenRefreshPrompt onRefresh={getToken} />`;
+
 interface Loaded {
   scenario: Scenario;
 }
 
 const meta: Meta = {
   title: 'Session/States',
-  parameters: { layout: 'padded' },
+  parameters: { layout: 'padded', docs: { source: { code: kitSource } } },
 };
 export default meta;
 

@@ -25,3 +25,9 @@ export async function settled(loaded: Record<string, unknown>): Promise<Scenario
 
 export const stateOf = (canvas: HTMLElement, selector: string) =>
   canvas.querySelector(selector)?.getAttribute('data-state') ?? null;
+
+/**
+ * The key of a control option whose value is a function (mapped by `argTypes[…].mapping`): args
+ * hold the key, so the control shows it selected; Storybook passes the mapped function.
+ */
+export const option = <T>(key: string): T => key as unknown as T;

@@ -30,6 +30,14 @@ const darkWarning = 'rgb(59, 47, 11)'; // #3b2f0b
 
 /** No class, no attribute: the components follow the system's colour scheme. */
 export const SystemPreference: Story = {
+  parameters: {
+    docs: {
+      source: {
+        language: 'tsx',
+        code: `import '@nexmo-session/react/styles.css'; // follows prefers-color-scheme by itself`,
+      },
+    },
+  },
   render: (_args, { loaded }) => <ThemeGallery gallery={galleryOf(loaded)} />,
   play: async ({ canvasElement, loaded, globals }) => {
     await gallerySettled(galleryOf(loaded));
@@ -40,6 +48,16 @@ export const SystemPreference: Story = {
 
 /** `class="nxs-dark"` on an ancestor: dark whatever the system says. */
 export const DarkClass: Story = {
+  parameters: {
+    docs: {
+      source: {
+        language: 'tsx',
+        code: `<div className="nxs-dark">
+  <ConnectionBanner />
+</div>`,
+      },
+    },
+  },
   render: (_args, { loaded }) => <ThemeGallery gallery={galleryOf(loaded)} className="nxs-dark" />,
   play: async ({ canvasElement, loaded }) => {
     await gallerySettled(galleryOf(loaded));
@@ -49,6 +67,7 @@ export const DarkClass: Story = {
 
 /** `data-theme="dark"` works the same, for apps that keep their theme in an attribute. */
 export const DarkAttribute: Story = {
+  parameters: { docs: { source: { language: 'tsx', code: `<html data-theme="dark">` } } },
   render: (_args, { loaded }) => <ThemeGallery gallery={galleryOf(loaded)} theme="dark" />,
   play: async ({ canvasElement, loaded }) => {
     await gallerySettled(galleryOf(loaded));
@@ -58,6 +77,16 @@ export const DarkAttribute: Story = {
 
 /** `data-theme="light"` (or `nxs-light`) keeps a part of a dark page light. */
 export const ForcedLight: Story = {
+  parameters: {
+    docs: {
+      source: {
+        language: 'tsx',
+        code: `<aside data-theme="light">
+  <ConnectionBanner />
+</aside>`,
+      },
+    },
+  },
   render: (_args, { loaded }) => <ThemeGallery gallery={galleryOf(loaded)} theme="light" />,
   play: async ({ canvasElement, loaded }) => {
     await gallerySettled(galleryOf(loaded));
@@ -65,29 +94,36 @@ export const ForcedLight: Story = {
   },
 };
 
+/** A brand palette with rounder corners (also the snippet under the story). */
+const brand = {
+  '--nxs-radius': '14px',
+  '--nxs-warning-bg': '#eef2ff',
+  '--nxs-warning-fg': '#312e81',
+  '--nxs-warning-border': '#818cf8',
+  '--nxs-danger-bg': '#fff1f2',
+  '--nxs-danger-fg': '#881337',
+  '--nxs-danger-border': '#fb7185',
+  '--nxs-button-bg': '#4338ca',
+  '--nxs-button-fg': '#ffffff',
+};
+
 /**
  * Your own palette: set the `--nxs-*` properties on any ancestor (or `:root`). Here a brand
  * theme with rounder corners.
  */
 export const CustomProperties: Story = {
+  parameters: {
+    docs: {
+      source: {
+        language: 'css',
+        code: `:root {\n${Object.entries(brand)
+          .map(([name, value]) => `  ${name}: ${value};`)
+          .join('\n')}\n}`,
+      },
+    },
+  },
   render: (_args, { loaded }) => (
-    <ThemeGallery
-      gallery={galleryOf(loaded)}
-      theme="light"
-      style={
-        {
-          '--nxs-radius': '14px',
-          '--nxs-warning-bg': '#eef2ff',
-          '--nxs-warning-fg': '#312e81',
-          '--nxs-warning-border': '#818cf8',
-          '--nxs-danger-bg': '#fff1f2',
-          '--nxs-danger-fg': '#881337',
-          '--nxs-danger-border': '#fb7185',
-          '--nxs-button-bg': '#4338ca',
-          '--nxs-button-fg': '#ffffff',
-        } as CSSProperties
-      }
-    />
+    <ThemeGallery gallery={galleryOf(loaded)} theme="light" style={brand as CSSProperties} />
   ),
   play: async ({ canvasElement, loaded }) => {
     await gallerySettled(galleryOf(loaded));

@@ -6,9 +6,8 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, within } from 'storybook/test';
 import type { MomentName } from '../../stories/moments.js';
 import { loadMoment } from '../../stories/moments.js';
-import type { Scenario } from '../../stories/scenario.js';
-import { ScenarioProvider } from '../../stories/scenario-provider.js';
-import { momentArgType, settled, stateOf } from '../../stories/story-helpers.js';
+import { withScenario } from '../../stories/scenario-provider.js';
+import { momentArgType, option, settled, stateOf } from '../../stories/story-helpers.js';
 import type { BannerView, ConnectionBannerProps } from './connection-banner.js';
 import { ConnectionBanner } from './connection-banner.js';
 
@@ -42,11 +41,8 @@ const meta = {
     onReconnect: { action: 'reconnect' },
   },
   loaders: [loadMoment],
-  render: ({ moment: _moment, ...props }, { loaded }) => (
-    <ScenarioProvider scenario={(loaded as { scenario: Scenario }).scenario}>
-      <ConnectionBanner {...props} />
-    </ScenarioProvider>
-  ),
+  decorators: [withScenario],
+  render: ({ moment: _moment, ...props }) => <ConnectionBanner {...props} />,
 } satisfies Meta<Args>;
 export default meta;
 type Story = StoryObj<typeof meta>;
@@ -176,7 +172,7 @@ export const Messages: Story = {
 /** `children` as a function takes over the visible part; the live region stays the banner's. */
 export const RenderProp: Story = {
   name: 'Render prop',
-  args: { children: compactView },
+  args: { children: option('compact') },
   play: async ({ canvasElement, loaded }) => {
     await settled(loaded);
     await expect(canvasElement.querySelector('.story-compact-banner')?.textContent).toContain('try 3/5');

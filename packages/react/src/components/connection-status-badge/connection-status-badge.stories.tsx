@@ -3,8 +3,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect } from 'storybook/test';
 import type { MomentName } from '../../stories/moments.js';
 import { loadMoment } from '../../stories/moments.js';
-import type { Scenario } from '../../stories/scenario.js';
-import { ScenarioProvider } from '../../stories/scenario-provider.js';
+import { withScenario } from '../../stories/scenario-provider.js';
 import { momentArgType, settled, stateOf } from '../../stories/story-helpers.js';
 import type { ConnectionStatusBadgeProps } from './connection-status-badge.js';
 import { ConnectionStatusBadge } from './connection-status-badge.js';
@@ -18,11 +17,8 @@ const meta = {
   args: { moment: 'connected' },
   argTypes: { ...momentArgType, messages: { control: 'object' } },
   loaders: [loadMoment],
-  render: ({ moment: _moment, ...props }, { loaded }) => (
-    <ScenarioProvider scenario={(loaded as { scenario: Scenario }).scenario}>
-      <ConnectionStatusBadge {...props} />
-    </ScenarioProvider>
-  ),
+  decorators: [withScenario],
+  render: ({ moment: _moment, ...props }) => <ConnectionStatusBadge {...props} />,
 } satisfies Meta<Args>;
 export default meta;
 type Story = StoryObj<typeof meta>;

@@ -7,10 +7,9 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, within } from 'storybook/test';
 import type { MomentName } from '../../stories/moments.js';
 import { loadMoment } from '../../stories/moments.js';
-import type { Scenario } from '../../stories/scenario.js';
 import { latencyMs, T0 } from '../../stories/scenario.js';
-import { ScenarioProvider } from '../../stories/scenario-provider.js';
-import { momentArgType, settled, stateOf } from '../../stories/story-helpers.js';
+import { withScenario } from '../../stories/scenario-provider.js';
+import { momentArgType, option, settled, stateOf } from '../../stories/story-helpers.js';
 import type { TokenPromptView, TokenRefreshPromptProps } from './token-refresh-prompt.js';
 import { TokenRefreshPrompt } from './token-refresh-prompt.js';
 
@@ -38,7 +37,8 @@ const meta = {
   title: 'Components/TokenRefreshPrompt',
   component: TokenRefreshPrompt,
   tags: ['autodocs'],
-  args: { moment: 'tokenExpiring', onRefresh: freshToken },
+  // Function props with a radio control: args hold the option's key, `mapping` turns it into the function.
+  args: { moment: 'tokenExpiring', onRefresh: option('works') },
   argTypes: {
     ...momentArgType,
     messages: { control: 'object' },
@@ -58,11 +58,8 @@ const meta = {
     onRefreshClick: { action: 'refresh click' },
   },
   loaders: [loadMoment],
-  render: ({ moment: _moment, ...props }, { loaded }) => (
-    <ScenarioProvider scenario={(loaded as { scenario: Scenario }).scenario}>
-      <TokenRefreshPrompt {...props} />
-    </ScenarioProvider>
-  ),
+  decorators: [withScenario],
+  render: ({ moment: _moment, ...props }) => <TokenRefreshPrompt {...props} />,
 } satisfies Meta<Args>;
 export default meta;
 type Story = StoryObj<typeof meta>;
@@ -82,7 +79,7 @@ export const Expiring: Story = {
 };
 
 export const RefreshFails: Story = {
-  args: { onRefresh: failingRefresh },
+  args: { onRefresh: option('fails') },
   play: async ({ canvasElement, loaded }) => {
     const scenario = await settled(loaded);
     await userEvent.click(within(canvasElement).getByRole('button'));
@@ -93,7 +90,7 @@ export const RefreshFails: Story = {
 };
 
 export const Refreshing: Story = {
-  args: { moment: 'tokenRefreshing', onRefresh: undefined },
+  args: { moment: 'tokenRefreshing', onRefresh: option('none') },
   play: async ({ canvasElement, loaded }) => {
     await settled(loaded);
     await expect(prompt(canvasElement)).toBe('refreshing');
@@ -141,7 +138,7 @@ export const Messages: Story = {
 
 export const RenderProp: Story = {
   name: 'Render prop',
-  args: { children: compactView },
+  args: { children: option('compact') },
   play: async ({ canvasElement, loaded }) => {
     await settled(loaded);
     await expect(canvasElement.querySelector('.story-compact-prompt')?.textContent).toContain('Sign-in: expiring');
