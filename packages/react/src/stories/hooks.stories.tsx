@@ -32,6 +32,7 @@ const meta = {
   args: { moment: 'connected' },
   argTypes: momentArgType,
   loaders: [loadMoment],
+  parameters: { docs: { canvas: { sourceState: 'shown' } } }, // the recipe's code is the point
 } satisfies Meta<Args>;
 export default meta;
 type Story = StoryObj<typeof meta>;
