@@ -1,6 +1,9 @@
 /// <reference types="vitest/config" />
 import { fileURLToPath } from 'node:url';
+import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import react from '@vitejs/plugin-react';
+import { playwright } from '@vitest/browser-playwright';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vite';
 import { devProxyLogger } from './playground/dev-proxy-logger.js';
 
@@ -21,6 +24,7 @@ export const alias = [
     replacement: src('./packages/core/src/entries/reconnecting-websocket.ts'),
   },
   { find: /^@nexmo-session\/core$/, replacement: src('./packages/core/src/index.ts') },
+  { find: /^@nexmo-session\/react\/devtools$/, replacement: src('./packages/react/src/devtools/index.ts') },
   { find: /^@nexmo-session\/react$/, replacement: src('./packages/react/src/index.ts') },
   { find: /^@nexmo-session\/server$/, replacement: src('./packages/server/src/index.ts') },
 ];
@@ -56,6 +60,48 @@ const ssrTests = {
   environment: 'node',
   include: ['test/**/*.ssr.test.tsx', 'test/react-version.test.tsx'],
 };
+
+/** Debian's Chromium flags (docs/decisions.md): no test tool downloads a browser or phones home. */
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * Stories run in Chromium on React's production build, as in the built Storybook: without it,
+ * Storybook renders each story inside act(), which runs every effect before the play function
+ * starts and hid four broken stories (docs/decisions.md). A `define` would do, but Vitest copies
+ * `process.env.*` defines into its own process, and every other project would get it too.
+ */
+function productionBuild(): Plugin {
+  const nodeEnv = { 'process.env.NODE_ENV': '"production"' };
+  return {
+    name: 'nexmo-session:production-build',
+    enforce: 'pre',
+    config: () => ({
+      oxc: { jsx: { development: false } },
+      optimizeDeps: { rolldownOptions: { transform: { define: nodeEnv } } },
+    }),
+    transform(code, id) {
+      if (!/[\\/]node_modules[\\/](@storybook[\\/]|storybook[\\/])/.test(id)) return null;
+      if (!code.includes('process.env.NODE_ENV')) return null;
+      return { code: code.replaceAll('process.env.NODE_ENV', nodeEnv['process.env.NODE_ENV']), map: null };
+    },
+  };
+}
+
+/** Vitest's Playwright provider on Debian's Chromium (playwright's own launch makes a fresh profile). */
+const chromium = (colorScheme: 'light' | 'dark') =>
+  playwright({
+    launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+    contextOptions: { colorScheme },
+  });
 
 /** The reference server `npm start` runs beside the playground. */
 export const devServerPort = 8787;
@@ -120,6 +166,23 @@ export default defineConfig({
       {
         resolve: { alias: [...react18Alias, ...alias] },
         test: { name: 'react18-ssr', ...ssrTests, env: { EXPECTED_REACT_MAJOR: '18' } },
+      },
+      {
+        resolve: { alias },
+        plugins: [storybookTest({ configDir: src('./.storybook') }), productionBuild()],
+        test: {
+          name: 'storybook',
+          root: src('.'),
+          // Every story twice: with a light and with a dark system preference (axe checks contrast in both).
+          browser: {
+            enabled: true,
+            headless: true,
+            instances: [
+              { browser: 'chromium', name: 'chromium light', provider: chromium('light') },
+              { browser: 'chromium', name: 'chromium dark', provider: chromium('dark') },
+            ],
+          },
+        },
       },
       {
         resolve: { alias },

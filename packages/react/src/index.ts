@@ -4,7 +4,10 @@ export type {
   ConnectionBannerProps,
 } from './components/connection-banner/connection-banner.js';
 export { ConnectionBanner } from './components/connection-banner/connection-banner.js';
-export type { BadgeState } from './components/connection-status-badge/connection-status-badge.js';
+export type {
+  BadgeState,
+  ConnectionStatusBadgeProps,
+} from './components/connection-status-badge/connection-status-badge.js';
 export { ConnectionStatusBadge } from './components/connection-status-badge/connection-status-badge.js';
 export { Countdown } from './components/countdown.js';
 export type {

@@ -4,13 +4,27 @@
  * Storybook) and checks the banner at each step.
  */
 import type { Meta, StoryObj } from '@storybook/react-vite';
-import { expect, userEvent, waitFor, within } from 'storybook/test';
+import { expect, userEvent, within } from 'storybook/test';
+import { attemptStartsMs } from './moments.js';
 import type { Scenario } from './scenario.js';
-import { latencyMs, ScenarioFrame, startScenario, stateOf } from './scenario.js';
+import { latencyMs, startScenario, stateOf } from './scenario.js';
+import { ScenarioFrame } from './scenario-frame.js';
 
-const meta: Meta = { title: 'Session/Outage timeline' };
+const meta: Meta = {
+  title: 'Session/Outage timeline',
+  parameters: {
+    docs: {
+      source: {
+        code: `<ConnectionStatusBadge />
+<ConnectionBanner />
+<TokenRefreshPrompt onRefresh={getToken} />`,
+      },
+    },
+  },
+};
 export default meta;
 
+/** Real time between steps, only so a person watching the story can follow it. */
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const FullOutage: StoryObj = {
@@ -32,12 +46,10 @@ export const FullOutage: StoryObj = {
       await scenario.advance(900);
       await expect(banner()).toBe('hidden');
     });
-    const attemptStartsMs = [1000, 3100, 7200, 15300, 31400];
     for (const [i, startMs] of attemptStartsMs.entries()) {
       await step(`attempt ${i + 1} of 5`, async () => {
-        await scenario.advance(
-          startMs + latencyMs / 2 - scenario.clock.now() + scenario.session.getState().connectionLostAt!,
-        );
+        const lostAt = scenario.session.getState().connectionLostAt!;
+        await scenario.advance(lostAt + startMs + latencyMs / 2 - scenario.clock.now());
         await expect(banner()).toBe('reconnecting');
         await expect(text()).toContain(`attempt ${i + 1} of 5`);
         await pause(150);
@@ -55,11 +67,11 @@ export const FullOutage: StoryObj = {
       await expect(banner()).toBe('reconnected');
       await expect(scenario.session.getState().sessionId).toBe(sessionId);
     });
-    await step('the confirmation hides itself', async () => {
-      await pause(50); // let React run the effect that arms the hide timer (effects run in a macrotask)
-      await scenario.advance(3000);
-      // A state update from a timer renders in a scheduler task, not a microtask: wait for it.
-      await waitFor(() => expect(banner()).toBe('hidden'));
+    await step('the confirmation hides itself after 3 s', async () => {
+      await scenario.advance(2900);
+      await expect(banner()).toBe('reconnected');
+      await scenario.advance(100);
+      await expect(banner()).toBe('hidden');
     });
   },
 };

@@ -1,11 +1,19 @@
 /**
- * Every documented state, each a real session frozen at one moment (see scenario.tsx).
+ * Every documented state, each a real session frozen at one moment (see moments.ts).
  * Each story's play function asserts what it shows, so every story is also a test.
  */
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect } from 'storybook/test';
+import type { Moment } from './moments.js';
+import { moments, scenarioAt, waitingForAttempt } from './moments.js';
 import type { Scenario } from './scenario.js';
-import { latencyMs, ScenarioFrame, startScenario, stateOf } from './scenario.js';
+import { stateOf } from './scenario.js';
+import { ScenarioFrame } from './scenario-frame.js';
+
+/** The snippet under each story: the kit as an app mounts it (the session is the story's). */
+const kitSource = `<ConnectionStatusBadge />
+<ConnectionBanner />
+<TokenRefreshPrompt onRefresh={getToken} />`;
 
 interface Loaded {
   scenario: Scenario;
@@ -13,7 +21,7 @@ interface Loaded {
 
 const meta: Meta = {
   title: 'Session/States',
-  parameters: { layout: 'padded' },
+  parameters: { layout: 'padded', docs: { source: { code: kitSource } } },
 };
 export default meta;
 
@@ -23,10 +31,25 @@ const render: Story['render'] = (args, { loaded }) => (
   <ScenarioFrame
     scenario={(loaded as Loaded).scenario}
     caption={args.caption}
-    {...(args.showAfterMs !== undefined ? { showAfterMs: args.showAfterMs } : {})}
-    {...(args.refreshable ? { onRefresh: async () => (loaded as Loaded).scenario.tokenFor(3600) } : {})}
+    showAfterMs={args.showAfterMs}
+    onRefresh={args.refreshable ? async () => (loaded as Loaded).scenario.tokenFor(3600) : undefined}
   />
 );
+
+/** A story at `moment`; its play function waits for the moment's after-mount step and React. */
+function at(moment: Moment, play: NonNullable<Story['play']>, args: Partial<Story['args']> = {}): Story {
+  return {
+    args: { caption: moment.label, ...args },
+    loaders: [async () => ({ scenario: await scenarioAt(moment) })],
+    render,
+    play: async (ctx) => {
+      const { scenario } = ctx.loaded as Loaded;
+      await scenario.ready;
+      await scenario.settle();
+      await play(ctx);
+    },
+  };
+}
 
 function expectStates(banner: string | null, prompt: string | null, badge: string | null): NonNullable<Story['play']> {
   return async ({ canvasElement }) => {
@@ -36,55 +59,25 @@ function expectStates(banner: string | null, prompt: string | null, badge: strin
   };
 }
 
-/** Attempt k of the default schedule starts at these times after a loss at 0 (100 ms refusals). */
-const attemptStartsMs = [1000, 3100, 7200, 15300, 31400];
+export const Connected = at(moments.connected, expectStates('hidden', 'hidden', 'connected'));
 
-export const Connected: Story = {
-  args: { caption: 'Connected: the banner and the prompt are hidden; their live regions are mounted.' },
-  loaders: [async () => ({ scenario: await startScenario() })],
-  render,
-  play: expectStates('hidden', 'hidden', 'connected'),
-};
-
-export const ReconnectingAttempt1: Story = {
-  args: { caption: 'Lost 200 ms ago, waiting for attempt 1 (showAfterMs 0 to show it this early).', showAfterMs: 0 },
-  loaders: [
-    async () => {
-      const scenario = await startScenario();
-      scenario.sim.serverDown();
-      await scenario.advance(200);
-      return { scenario };
-    },
-  ],
-  render,
-  play: async (ctx) => {
+export const ReconnectingAttempt1 = at(
+  { ...moments.blip, label: 'Lost 200 ms ago, waiting for attempt 1 (showAfterMs 0 to show it this early).' },
+  async (ctx) => {
     await expectStates('reconnecting', 'hidden', 'reconnecting')(ctx);
     await expect(ctx.canvasElement.textContent).toContain('attempt 1 of 5');
     await expect(ctx.canvasElement.textContent).toContain('Next attempt in 1 s');
   },
-};
+  { showAfterMs: 0 },
+);
 
-function reconnectingAt(attempt: number): Story {
-  // Half a second after attempt (n−1) was refused: the banner counts down to attempt n.
-  const at = (attemptStartsMs[attempt - 2] as number) + latencyMs + 500;
-  const seconds = Math.ceil(((attemptStartsMs[attempt - 1] as number) - at) / 1000);
-  return {
-    args: { caption: `Attempt ${attempt - 1} was refused; attempt ${attempt} of 5 starts in ${seconds} s.` },
-    loaders: [
-      async () => {
-        const scenario = await startScenario();
-        scenario.sim.serverDown();
-        await scenario.advance(at);
-        return { scenario };
-      },
-    ],
-    render,
-    play: async (ctx) => {
-      await expectStates('reconnecting', 'hidden', 'reconnecting')(ctx);
-      await expect(ctx.canvasElement.textContent).toContain(`attempt ${attempt} of 5`);
-      await expect(ctx.canvasElement.textContent).toContain(`Next attempt in ${seconds} s`);
-    },
-  };
+function reconnectingAt(attempt: 2 | 3 | 4 | 5): Story {
+  const moment = waitingForAttempt(attempt);
+  return at(moment, async (ctx) => {
+    await expectStates('reconnecting', 'hidden', 'reconnecting')(ctx);
+    await expect(ctx.canvasElement.textContent).toContain(`attempt ${attempt} of 5`);
+    await expect(ctx.canvasElement.textContent).toContain(`Next attempt in ${moment.seconds} s`);
+  });
 }
 
 export const ReconnectingAttempt2 = reconnectingAt(2);
@@ -92,173 +85,56 @@ export const ReconnectingAttempt3 = reconnectingAt(3);
 export const ReconnectingAttempt4 = reconnectingAt(4);
 export const ReconnectingAttempt5 = reconnectingAt(5);
 
-export const AttemptRunning: Story = {
-  args: { caption: 'Attempt 2 is in flight: the countdown reads "Connecting…".' },
-  loaders: [
-    async () => {
-      const scenario = await startScenario();
-      scenario.sim.serverDown();
-      await scenario.advance(3150);
-      return { scenario };
-    },
-  ],
-  render,
-  play: async (ctx) => {
-    await expectStates('reconnecting', 'hidden', 'reconnecting')(ctx);
-    await expect(ctx.canvasElement.textContent).toContain('Connecting…');
-  },
-};
+export const AttemptRunning = at(moments.attemptRunning, async (ctx) => {
+  await expectStates('reconnecting', 'hidden', 'reconnecting')(ctx);
+  await expect(ctx.canvasElement.textContent).toContain('Connecting…');
+});
 
-export const Reconnected: Story = {
-  args: { caption: 'Attempt 2 succeeded: a short confirmation, then the banner hides itself.' },
-  loaders: [
-    async () => {
-      const scenario = await startScenario();
-      scenario.sim.serverDown();
-      await scenario.advance(1600);
-      return { scenario };
-    },
-  ],
-  render,
-  // The confirmation is for a banner that saw the outage, so the recovery happens after mount.
-  play: async (ctx) => {
-    const { scenario } = ctx.loaded as Loaded;
-    await expectStates('reconnecting', 'hidden', 'reconnecting')(ctx);
-    scenario.sim.serverUp();
-    await scenario.advance(1600);
-    await expectStates('reconnected', 'hidden', 'connected')(ctx);
-  },
-};
+// The confirmation is for a banner that saw the outage, so the recovery happens after mount.
+export const Reconnected = at(moments.reconnected, expectStates('reconnected', 'hidden', 'connected'));
 
-async function failed(): Promise<Scenario> {
-  const scenario = await startScenario();
-  scenario.sim.serverDown();
-  await scenario.advance(32_000);
-  return scenario;
-}
+export const ReconnectionFailed = at(moments.failed, async (ctx) => {
+  await expectStates('failed', 'hidden', 'disconnected')(ctx);
+  await expect(ctx.canvasElement.querySelector('[role="alert"]')?.textContent).toBe('Could not reconnect.');
+  await expect(ctx.canvasElement.textContent).toContain('Reconnect within 4:28');
+});
 
-export const ReconnectionFailed: Story = {
-  args: { caption: 'All five attempts failed (error:client:reconnection_failed). Reconnect inside the window.' },
-  loaders: [async () => ({ scenario: await failed() })],
-  render,
-  play: async (ctx) => {
-    await expectStates('failed', 'hidden', 'disconnected')(ctx);
-    await expect(ctx.canvasElement.querySelector('[role="alert"]')?.textContent).toBe('Could not reconnect.');
-    await expect(ctx.canvasElement.textContent).toContain('Reconnect within 4:28');
-  },
-};
+export const Resumed = at(moments.resumed, async (ctx) => {
+  const { scenario } = ctx.loaded as Loaded;
+  await expectStates('reconnected', 'hidden', 'connected')(ctx);
+  await expect(scenario.session.getState()).toMatchObject({ sessionId: 'sim-session-1', lastConnect: 'resumed' });
+});
 
-export const Resumed: Story = {
-  args: { caption: 'connect() inside the window: the same session resumed.' },
-  loaders: [async () => ({ scenario: await failed() })],
-  render,
-  play: async (ctx) => {
-    const { scenario } = ctx.loaded as Loaded;
-    const before = scenario.session.getState().sessionId;
-    scenario.sim.serverUp();
-    scenario.session.connect().catch(() => {});
-    await scenario.advance(latencyMs);
-    await expectStates('reconnected', 'hidden', 'connected')(ctx);
-    await expect(scenario.session.getState()).toMatchObject({ sessionId: before, lastConnect: 'resumed' });
-  },
-};
+export const SessionLost = at(moments.sessionLost, async (ctx) => {
+  const { scenario } = ctx.loaded as Loaded;
+  await expectStates('session-lost', 'hidden', 'connected')(ctx);
+  await expect(ctx.canvasElement.querySelector('[role="alert"]')?.textContent).toContain('new one was started');
+  await expect(scenario.session.getState()).toMatchObject({ sessionId: 'sim-session-2', lastConnect: 'new' });
+});
 
-export const SessionLost: Story = {
-  args: { caption: 'connect() after the window: a new session; anything bound to the old one (a call) is gone.' },
-  loaders: [
-    async () => {
-      const scenario = await failed();
-      await scenario.advance(300_000);
-      return { scenario };
-    },
-  ],
-  render,
-  play: async (ctx) => {
-    const { scenario } = ctx.loaded as Loaded;
-    await expect(ctx.canvasElement.textContent).toContain('Reconnecting will start a new session.');
-    scenario.sim.serverUp();
-    scenario.session.connect().catch(() => {});
-    await scenario.advance(latencyMs);
-    await expectStates('session-lost', 'hidden', 'connected')(ctx);
-    await expect(ctx.canvasElement.querySelector('[role="alert"]')?.textContent).toContain('new one was started');
-  },
-};
-
-export const TokenExpired: Story = {
-  args: {
-    caption: 'The server said TOKEN_EXPIRED: no automatic attempts; refresh inside the window.',
-    refreshable: true,
-  },
-  loaders: [
-    async () => {
-      const scenario = await startScenario();
-      scenario.sim.expireToken();
-      await scenario.advance(20_000);
-      return { scenario };
-    },
-  ],
-  render,
-  play: async (ctx) => {
+export const TokenExpired = at(
+  moments.tokenExpired,
+  async (ctx) => {
     await expectStates('hidden', 'expired', 'disconnected')(ctx);
     await expect(ctx.canvasElement.textContent).toContain('Refresh within 4:40');
   },
-};
+  { refreshable: true },
+);
 
-export const TokenExpiringSoon: Story = {
-  args: { caption: 'Inside tokenExpiringMs (2 min) of the token’s exp.', refreshable: true },
-  loaders: [
-    async () => {
-      const scenario = await startScenario({ ttlSeconds: 600 });
-      await scenario.advance(500_000);
-      return { scenario };
-    },
-  ],
-  render,
-  play: async (ctx) => {
+export const TokenExpiringSoon = at(
+  moments.tokenExpiring,
+  async (ctx) => {
     await expectStates('hidden', 'expiring', 'connected')(ctx);
     await expect(ctx.canvasElement.textContent).toContain('expires in 1:40');
   },
-};
+  { refreshable: true },
+);
 
-export const Refreshing: Story = {
-  args: { caption: 'fetchToken() in flight.' },
-  loaders: [
-    async () => {
-      const scenario = await startScenario({
-        ttlSeconds: 600,
-        options: { fetchToken: () => new Promise<string>(() => {}) },
-      });
-      await scenario.advance(500_000);
-      scenario.session.refreshToken().catch(() => {});
-      await scenario.advance(0);
-      return { scenario };
-    },
-  ],
-  render,
-  play: expectStates('hidden', 'refreshing', 'connected'),
-};
+export const Refreshing = at(moments.tokenRefreshing, expectStates('hidden', 'refreshing', 'connected'));
 
-export const Offline: Story = {
-  args: { caption: 'The browser reports offline; the next attempt starts as soon as it is back.' },
-  loaders: [
-    async () => {
-      const scenario = await startScenario();
-      scenario.network.set(false);
-      scenario.sim.serverDown();
-      await scenario.advance(500);
-      return { scenario };
-    },
-  ],
-  render,
-  play: expectStates('offline', 'hidden', 'offline'),
-};
+export const Offline = at(moments.offline, expectStates('offline', 'hidden', 'offline'));
 
-export const LoginFailed: Story = {
-  args: { caption: 'The server refused the token at login (error:client:login_failed): no retries.' },
-  loaders: [async () => ({ scenario: await startScenario({ rejectLogin: true }) })],
-  render,
-  play: async (ctx) => {
-    await expectStates('login-failed', 'hidden', 'disconnected')(ctx);
-    await expect(ctx.canvasElement.querySelector('[role="alert"]')?.textContent).toContain('Sign-in failed');
-  },
-};
+export const LoginFailed = at(moments.loginFailed, async (ctx) => {
+  await expectStates('login-failed', 'hidden', 'disconnected')(ctx);
+  await expect(ctx.canvasElement.querySelector('[role="alert"]')?.textContent).toContain('Sign-in failed');
+});

@@ -1,4 +1,9 @@
-/** Every story is a test: composed with the Storybook preview, rendered, its play function run. */
+/**
+ * Every story is a test: composed with the Storybook preview, rendered, its play function run.
+ * The `storybook` project runs them in Chromium on React 19's production build; this file runs the
+ * session stories in jsdom on React 18 as well (the `react18` project), and on React's
+ * development build, whose checks (StrictMode-style warnings, act) the production build skips.
+ */
 import { composeStories } from '@storybook/react-vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations } from '../../test/a11y.js';

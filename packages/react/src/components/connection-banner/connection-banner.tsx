@@ -39,15 +39,29 @@ export interface BannerView {
 }
 
 export interface ConnectionBannerProps {
-  /** Delay before showing "reconnecting", so short blips do not flash. Default 1000. */
+  /**
+   * Delay before showing "reconnecting", so short blips do not flash. A banner that mounts in
+   * the middle of a longer outage shows it at once.
+   * @default 1000
+   */
   showAfterMs?: number;
-  /** How long the "reconnected" confirmation stays. Default 3000. */
+  /**
+   * How long the "reconnected" confirmation stays.
+   * @default 3000
+   */
   reconnectedMs?: number;
+  /** Any of the banner's strings (i18n); the rest stay English. See `defaultBannerMessages`. */
   messages?: Partial<BannerMessages>;
+  /** Added to `nxs-banner` on the root element. */
   className?: string;
+  /** Runs before "Retry now" starts the next attempt; call `event.preventDefault()` to skip that. */
   onRetryNow?: (event: MouseEvent<HTMLButtonElement>) => void;
+  /** Runs before "Reconnect" calls `connect()`; call `event.preventDefault()` to skip that. */
   onReconnect?: (event: MouseEvent<HTMLButtonElement>) => void;
-  /** Full control over the visible part; the live region stays ours. */
+  /**
+   * Render prop: full control over the visible part, given the banner's view (state, attempt,
+   * countdown targets, actions). The live region and the alert stay the banner's.
+   */
   children?: (view: BannerView) => ReactNode;
 }
 
@@ -75,6 +89,12 @@ const changed = (a: Milestones, b: Slice) =>
 
 const alertStates: ReadonlySet<BannerState> = new Set(['failed', 'session-lost', 'login-failed']);
 
+/**
+ * Tells the user what the connection is doing: hidden while connected; "reconnecting" with the
+ * attempt, a countdown and Retry now; failure with Reconnect and the time left in the resume
+ * window; offline; session lost; a short "reconnected". Progress goes to a polite live region,
+ * failures to `role="alert"`; its state is on `data-state`.
+ */
 export function ConnectionBanner(props: ConnectionBannerProps): ReactNode {
   const { showAfterMs = 1000, reconnectedMs = 3000, className } = props;
   const session = useSessionInstance('ConnectionBanner');

@@ -10,7 +10,18 @@ export type BadgeState = SessionState['status'] | 'offline';
 
 const select = (s: SessionState): BadgeState => (s.network === 'offline' && s.status !== 'idle' ? 'offline' : s.status);
 
-export function ConnectionStatusBadge(props: { messages?: Partial<BadgeMessages>; className?: string }): ReactNode {
+export interface ConnectionStatusBadgeProps {
+  /** Labels per state (i18n); the rest stay English. See `defaultBadgeMessages`. */
+  messages?: Partial<BadgeMessages>;
+  /** Added to `nxs-badge` on the root element. */
+  className?: string;
+}
+
+/**
+ * A compact dot and label for the connection status, with the state on `data-state`. It has no
+ * live region: the banner announces changes.
+ */
+export function ConnectionStatusBadge(props: ConnectionStatusBadgeProps): ReactNode {
   const session = useSessionInstance('ConnectionStatusBadge');
   const state = useStoreSelector(session.store, select);
   const m = { ...defaultBadgeMessages, ...props.messages };

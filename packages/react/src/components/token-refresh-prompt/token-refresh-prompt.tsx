@@ -25,11 +25,18 @@ export interface TokenPromptView {
 }
 
 export interface TokenRefreshPromptProps {
-  /** Get a new token. Return it (we update and reconnect) or apply it yourself and return nothing. */
+  /**
+   * Get a new token. Return it (the prompt calls `updateToken` and reconnects) or apply it
+   * yourself and return nothing. Without it the prompt uses the session's `fetchToken`.
+   */
   onRefresh?: () => Promise<string | undefined>;
+  /** Any of the prompt's strings (i18n); the rest stay English. See `defaultTokenPromptMessages`. */
   messages?: Partial<TokenPromptMessages>;
+  /** Added to `nxs-token-prompt` on the root element. */
   className?: string;
+  /** Runs before the refresh button refreshes; call `event.preventDefault()` to skip that. */
   onRefreshClick?: (event: MouseEvent<HTMLButtonElement>) => void;
+  /** Render prop: full control over the visible part; the live region and the alert stay the prompt's. */
   children?: (view: TokenPromptView) => ReactNode;
 }
 
@@ -42,6 +49,11 @@ const select = (s: SessionState) => ({
   refreshFailed: s.error?.type === 'error:client:fetch_token_failed',
 });
 
+/**
+ * The token's lifecycle for the user: expiring soon (time left and a refresh button), refreshing,
+ * expired after TOKEN_EXPIRED (with the resume-window countdown), refresh failed. Its state is on
+ * `data-state`.
+ */
 export function TokenRefreshPrompt(props: TokenRefreshPromptProps): ReactNode {
   const session = useSessionInstance('TokenRefreshPrompt');
   const s = useStoreSelector(session.store, select, shallowEqual);

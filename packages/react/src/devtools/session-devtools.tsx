@@ -1,0 +1,203 @@
+/**
+ * `<SessionDevtools />`: a development panel for a session, like TanStack Query's devtools. A
+ * small button opens a panel with the event timeline, the store, the token's life, the outbox,
+ * and fault buttons for a simulated transport. It records events from the moment it mounts, open
+ * or closed. Import it from `@nexmo-session/react/devtools`: it is in no bundle otherwise.
+ */
+import type { Session } from '@nexmo-session/core';
+import type { KeyboardEvent, ReactNode } from 'react';
+import { useContext, useId, useRef, useState } from 'react';
+import { SessionContext } from '../context.js';
+import { devtoolsCss } from './devtools-styles.js';
+import { EventTimeline } from './event-timeline.js';
+import { FaultButtons } from './fault-buttons.js';
+import { OutboxView } from './outbox-view.js';
+import { readOutbox, readTokenIssuedAt } from './session-facts.js';
+import { StoreView } from './store-view.js';
+import { TokenBar } from './token-bar.js';
+import { tokenLife } from './token-life.js';
+import type { SessionRecording } from './use-session-recorder.js';
+import { useSessionRecorder } from './use-session-recorder.js';
+import { useNow, useSessionState } from './use-session-state.js';
+
+export interface SessionDevtoolsProps {
+  /**
+   * Start with the panel open.
+   * @default false
+   */
+  initialIsOpen?: boolean;
+  /**
+   * `'fixed'`: a button in the bottom-right corner of the page opens a panel along the bottom.
+   * `'inline'`: the button and panel sit where you render them (docs, a debug page).
+   * @default fixed
+   */
+  position?: 'fixed' | 'inline';
+  /**
+   * A simulated transport (`simulatedTransport()` from `@nexmo-session/core/testing`), or anything
+   * with its fault methods: shows a button per fault (drop, server down/up, refuse attempts,
+   * reject logins, expire token, forget sessions, push an event).
+   */
+  transport?: unknown;
+  /** The session to inspect. Default: the one from the nearest `SessionProvider`. */
+  session?: Session;
+  /**
+   * How many events the timeline keeps (newest first).
+   * @default 200
+   */
+  maxEvents?: number;
+  /**
+   * The session's `tokenRefreshLeadMs`, to place the refresh on the token bar (the session does
+   * not expose its options).
+   * @default 60000
+   */
+  tokenRefreshLeadMs?: number;
+  /**
+   * The session's `tokenExpiringMs`, to place "expiring" on the token bar.
+   * @default 120000
+   */
+  tokenExpiringMs?: number;
+}
+
+/**
+ * A development panel for a session: the event timeline, the store, the token's life, the outbox
+ * and, given a simulated transport, fault buttons. Records from the moment it mounts, open or
+ * closed. Drop it inside a SessionProvider: `<SessionDevtools initialIsOpen />`.
+ */
+export function SessionDevtools(props: SessionDevtoolsProps): ReactNode {
+  const session = useDevtoolsSession(props.session);
+  const recording = useSessionRecorder(session, props.maxEvents ?? 200);
+  const state = useSessionState(session);
+  const [open, setOpen] = useState(props.initialIsOpen ?? false);
+  const panelId = useId();
+  const toggle = useRef<HTMLButtonElement>(null);
+  const position = props.position ?? 'fixed';
+
+  const close = () => {
+    setOpen(false);
+    toggle.current?.focus();
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape' && open) {
+      event.stopPropagation();
+      close();
+    }
+  };
+
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: Escape anywhere in the panel closes it; the controls inside are buttons
+    <div className="nxs-devtools" data-position={position} data-state={open ? 'open' : 'closed'} onKeyDown={onKeyDown}>
+      <style>{devtoolsCss}</style>
+      <button
+        ref={toggle}
+        type="button"
+        className="nxs-devtools__toggle"
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen(!open)}
+      >
+        <span className="nxs-devtools__dot" data-status={state.status} aria-hidden="true" />
+        Session devtools
+      </button>
+      {open ? (
+        <DevtoolsPanel id={panelId} session={session} recording={recording} props={props} onClose={close} />
+      ) : null}
+    </div>
+  );
+}
+
+function useDevtoolsSession(explicit: Session | undefined): Session {
+  const fromContext = useContext(SessionContext);
+  const session = explicit ?? fromContext;
+  if (!session) {
+    throw new Error('SessionDevtools must be used inside <SessionProvider>, or given a session prop.');
+  }
+  return session;
+}
+
+function DevtoolsPanel({
+  id,
+  session,
+  recording,
+  props,
+  onClose,
+}: {
+  id: string;
+  session: Session;
+  recording: SessionRecording;
+  props: SessionDevtoolsProps;
+  onClose: () => void;
+}) {
+  const state = useSessionState(session);
+  const nowMs = useNow(session.clock);
+  const headingId = useId();
+
+  const expiresAt = state.tokenExpiresAt;
+  const issuedAt = readTokenIssuedAt(session, state);
+  const startMs = issuedAt ?? (expiresAt === null ? null : (recording.tokenSeenAtMs(expiresAt) ?? nowMs));
+  const life =
+    expiresAt === null || startMs === null
+      ? null
+      : tokenLife({
+          startMs,
+          startKind: issuedAt === null ? 'seen' : 'issued',
+          expiresAtMs: expiresAt,
+          nowMs,
+          canRefresh: session.canRefreshToken,
+          refreshLeadMs: props.tokenRefreshLeadMs ?? 60_000,
+          expiringMs: props.tokenExpiringMs ?? 120_000,
+        });
+
+  return (
+    <section id={id} className="nxs-devtools__panel" aria-labelledby={headingId}>
+      <header className="nxs-devtools__header">
+        <h2 id={headingId} className="nxs-devtools__title">
+          Session devtools
+        </h2>
+        <span className="nxs-devtools__status">
+          {state.status}
+          {state.network === 'offline' ? ' (offline)' : ''}
+          {state.sessionId ? ` · ${state.sessionId}` : ''}
+        </span>
+        <span className="nxs-devtools__header-actions">
+          <button type="button" className="nxs-devtools__button nxs-devtools__button--quiet" onClick={recording.clear}>
+            Clear events
+          </button>
+          <button type="button" className="nxs-devtools__button nxs-devtools__button--quiet" onClick={onClose}>
+            Close
+          </button>
+        </span>
+      </header>
+      {/* Scrolls in the fixed panel, so it takes focus for keyboard scrolling (axe: scrollable-region-focusable). */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: see above */}
+      <div className="nxs-devtools__body" tabIndex={0}>
+        <Section title="Events" className="nxs-devtools__section--events">
+          <EventTimeline recording={recording} />
+        </Section>
+        <Section title="Store">
+          <StoreView state={state} nowMs={nowMs} />
+        </Section>
+        <Section title="Token">
+          <TokenBar life={life} startKind={issuedAt === null ? 'seen' : 'issued'} nowMs={nowMs} />
+        </Section>
+        <Section title="Outbox">
+          <OutboxView outbox={readOutbox(session, state)} />
+        </Section>
+        <Section title="Faults">
+          <FaultButtons transport={props.transport} />
+        </Section>
+      </div>
+    </section>
+  );
+}
+
+function Section({ title, className, children }: { title: string; className?: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <section className={['nxs-devtools__section', className].filter(Boolean).join(' ')} aria-labelledby={id}>
+      <h3 id={id} className="nxs-devtools__heading">
+        {title}
+      </h3>
+      {children}
+    </section>
+  );
+}

@@ -1,0 +1,31 @@
+/** The whole kit as an app would mount it, over a scenario's session. */
+import { ConnectionBanner } from '../components/connection-banner/connection-banner.js';
+import { ConnectionStatusBadge } from '../components/connection-status-badge/connection-status-badge.js';
+import { TokenRefreshPrompt } from '../components/token-refresh-prompt/token-refresh-prompt.js';
+import type { Scenario } from './scenario.js';
+import { ScenarioProvider } from './scenario-provider.js';
+
+export function ScenarioFrame({
+  scenario,
+  caption,
+  showAfterMs,
+  onRefresh,
+}: {
+  scenario: Scenario;
+  caption: string;
+  showAfterMs?: number | undefined;
+  onRefresh?: (() => Promise<string | undefined>) | undefined;
+}) {
+  return (
+    <ScenarioProvider scenario={scenario}>
+      <div className="story-frame">
+        <p className="story-caption">{caption}</p>
+        <div>
+          <ConnectionStatusBadge />
+        </div>
+        <ConnectionBanner {...(showAfterMs !== undefined ? { showAfterMs } : {})} />
+        <TokenRefreshPrompt {...(onRefresh ? { onRefresh } : {})} />
+      </div>
+    </ScenarioProvider>
+  );
+}
