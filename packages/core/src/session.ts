@@ -115,7 +115,10 @@ export interface Session {
   /** For devtools and leak tests: the machine state, the outbox, pending timers, listeners. */
   readonly debug: {
     state(): MachineState['name'];
+    /** Messages accepted and not acknowledged, oldest first; `sentAt` null while waiting their turn. */
     outbox(): { mid: string; body: unknown; sentAt: number | null }[];
+    /** The token in use on the local clock: issued (`iat`), proactive refresh due, expiry. */
+    token(): { issuedAt: number | null; refreshAt: number | null; expiresAt: number | null };
     pendingTimers(): number;
     listenerCount(): number;
   };
@@ -1108,6 +1111,7 @@ export function createSession(options: SessionOptions): Session {
     debug: {
       state: () => state.name,
       outbox: () => outbox.inspect(),
+      token: () => tokens.life(),
       pendingTimers: () => stateTimers.size + outageTimers.size + tokens.pendingTimers,
       listenerCount: () => emitter.listenerCount(),
     },

@@ -357,6 +357,18 @@ export class TokenManager {
     this.#refreshedFor = null;
   }
 
+  /** The token's life on the local clock, for devtools: issued (from `iat`), refresh due, expiry. */
+  life(): { issuedAt: number | null; refreshAt: number | null; expiresAt: number | null } {
+    const held = this.#current();
+    const exp = this.expiresAt();
+    if (!held || exp === null) return { issuedAt: null, refreshAt: null, expiresAt: exp };
+    const { iat } = held.claims;
+    const issuedAt = iat === undefined ? null : this.#offsetMs === null ? held.receivedAt : iat * 1000 - this.#offsetMs;
+    const refreshAt =
+      this.canFetch && exp > held.receivedAt ? refreshAtMs(held.receivedAt, exp, this.#o.refreshLeadMs) : null;
+    return { issuedAt, refreshAt, expiresAt: exp };
+  }
+
   get pendingTimers(): number {
     return this.#timers.size + this.#fetchTimers.size;
   }

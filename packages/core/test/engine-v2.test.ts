@@ -359,3 +359,21 @@ describe('errors: a typed error in the store with its real cause, and login() re
     expect(state().error).toMatchObject({ type: 'error:client:events_missed', details: { fromSeq: 1, toSeq: 2 } });
   });
 });
+
+describe('debug views for devtools', () => {
+  it('debug.token() gives the token’s life: issued, refresh due (exp − lead), expiry', async () => {
+    const { session } = await loggedIn({ token: tokenFor(3600), fetchToken: async () => tokenFor(7200) });
+    expect(session.debug.token()).toEqual({ issuedAt: T0, refreshAt: T0 + 3_540_000, expiresAt: T0 + 3_600_000 });
+  });
+
+  it('debug.outbox() lists what waits and what is on the wire, oldest first', async () => {
+    const { session, sim } = await loggedIn();
+    sim.serverDown();
+    session.send('a').catch(swallow);
+    session.send('b').catch(swallow);
+    expect(session.debug.outbox().map((m) => [m.body, m.sentAt])).toEqual([
+      ['a', null],
+      ['b', null],
+    ]);
+  });
+});
