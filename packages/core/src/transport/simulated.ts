@@ -161,9 +161,9 @@ export function simulatedTransport(options: SimulatedTransportOptions = {}): Sim
       if (this.readyState !== 0) return;
       if (!up || refuse > 0) {
         if (refuse > 0) refuse -= 1;
-        if (this.record) this.record.outcome = 'refused';
-        // The refusal comes back after a round trip.
+        // The refusal comes back after a round trip; until then the attempt is pending.
         return this.#cross(() => {
+          if (this.record) this.record.outcome = 'refused';
           this.#fire('error', { message: 'connection refused (simulated)' });
           this.#closed(1006, '');
         });

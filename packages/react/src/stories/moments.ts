@@ -48,8 +48,10 @@ export const moments = {
   signedOut: {
     label: 'Signed out (idle): logout() ended the session.',
     before: async (s) => {
-      await s.session.logout().catch(() => {});
+      // logout() resolves when the server answered: let the simulated round trip happen.
+      const loggedOut = s.session.logout();
       await s.advance(latencyMs);
+      await loggedOut;
     },
   },
   blip: {
