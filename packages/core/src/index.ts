@@ -2,6 +2,7 @@ export type { BackoffOptions } from './backoff.js';
 export { backoffDelayMs, backoffScheduleMs, defaultBackoff } from './backoff.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { realClock } from './clock.js';
+export type { BroadcastChannelLike, CrossTabOptions, LockManagerLike } from './cross-tab.js';
 export type { SessionErrorInfo, SessionErrorType } from './errors.js';
 export { SessionError, SessionOptionsError } from './errors.js';
 export type { MachineState, StateName } from './machine.js';

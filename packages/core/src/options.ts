@@ -3,6 +3,8 @@ import type { BackoffOptions } from './backoff.js';
 import { defaultBackoff } from './backoff.js';
 import type { Clock } from './clock.js';
 import { realClock } from './clock.js';
+import type { CrossTabOptions, ResolvedCrossTab } from './cross-tab.js';
+import { resolveCrossTab } from './cross-tab.js';
 import { SessionOptionsError } from './errors.js';
 import type { NetworkSource } from './network.js';
 import { browserNetwork } from './network.js';
@@ -37,6 +39,11 @@ export interface SessionOptions {
   /** A fetchToken() call that has not settled by then counts as failed. Default 15000. */
   fetchTokenTimeoutMs?: number;
   /**
+   * Share token fetches and sign-out with this user's other tabs (same origin; Web Locks and
+   * BroadcastChannel). Each tab keeps its own socket. `name` keeps apps on one origin apart.
+   */
+  crossTab?: boolean | CrossTabOptions;
+  /**
    * Outage notices (store `notice`): an outage shows after showAfterMs (default 1000; blips shorter
    * than that never show); "reconnected" stays reconnectedMs (default 3000).
    */
@@ -62,6 +69,7 @@ export interface ResolvedOptions {
   maxInFlight: number;
   ackTimeoutMs: number;
   fetchTokenTimeoutMs: number;
+  crossTab: ResolvedCrossTab | null;
   showAfterMs: number;
   reconnectedMs: number;
   heartbeat: Heartbeat;
@@ -206,6 +214,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     maxInFlight: integerAtLeast('outbox.maxInFlight', outbox?.maxInFlight, 1, 32),
     ackTimeoutMs: positiveNumber('ackTimeoutMs', options.ackTimeoutMs, 10_000),
     fetchTokenTimeoutMs: positiveNumber('fetchTokenTimeoutMs', options.fetchTokenTimeoutMs, 15_000),
+    crossTab: resolveCrossTab(options.crossTab),
     showAfterMs: nonNegative('notices.showAfterMs', notices?.showAfterMs, 1000),
     reconnectedMs: positiveNumber('notices.reconnectedMs', notices?.reconnectedMs, 3000),
     heartbeat: resolveHeartbeat(options.heartbeat),

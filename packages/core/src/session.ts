@@ -236,6 +236,7 @@ export function createSession(options: SessionOptions): Session {
       random: opts.random,
       refreshLeadMs: opts.tokenRefreshLeadMs,
       expiringMs: opts.tokenExpiringMs,
+      crossTab: opts.crossTab,
     },
     {
       sendUpdate(token) {
@@ -257,6 +258,7 @@ export function createSession(options: SessionOptions): Session {
       failed: (err, purpose, final) => dispatch({ type: 'TOKEN_FAILED', error: err, purpose, final }),
       ready: (purpose) => dispatch({ type: 'TOKEN_READY', purpose }),
       died: () => dispatch({ type: 'TOKEN_DIED' }),
+      signedOut: () => void logout(),
     },
   );
 
@@ -838,6 +840,7 @@ export function createSession(options: SessionOptions): Session {
         const wasConnected = state.name === '@ok.connected';
         conn = null;
         emit('disconnect', 'CLIENT_DISCONNECTED');
+        tokens.signOut(); // every tab of this user (crossTab); end() leaves the channel after it
         end(logoutError());
         const tail = own ? own.logout() : selfRetrying && wasConnected ? selfRetrying.logout() : Promise.resolve();
         tail

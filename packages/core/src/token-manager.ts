@@ -9,6 +9,8 @@ import type { BackoffOptions } from './backoff.js';
 import { backoffDelayMs } from './backoff.js';
 import type { Clock } from './clock.js';
 import { TimerGroup } from './clock.js';
+import type { ResolvedCrossTab } from './cross-tab.js';
+import { CrossTab } from './cross-tab.js';
 import { SessionError } from './errors.js';
 import type { TokenClaims, TokenStatus } from './token.js';
 import { decodeToken, localExpiryMs, refreshAtMs, tokenStatusAt } from './token.js';
@@ -29,6 +31,8 @@ export interface TokenManagerOptions {
   random: () => number;
   refreshLeadMs: number;
   expiringMs: number;
+  /** Share token work with this user's other tabs (null: this tab works alone). */
+  crossTab: ResolvedCrossTab | null;
 }
 
 /** What the manager asks of the session. */
@@ -45,6 +49,8 @@ export interface TokenManagerHost {
   ready(purpose: FetchPurpose): void;
   /** The token in use passed its expiry on the server's clock. */
   died(): void;
+  /** Another tab of this user signed out (crossTab). */
+  signedOut(): void;
 }
 
 const superseded = () =>
@@ -74,12 +80,38 @@ export class TokenManager {
   #failures = 0;
   /** The token whose proactive refresh already ran: never more than one per token. */
   #refreshedFor: string | null = null;
+  readonly #tabs: CrossTab | null;
 
   constructor(options: TokenManagerOptions, host: TokenManagerHost) {
     this.#o = options;
     this.#host = host;
     this.#timers = new TimerGroup(options.clock);
     this.#fetchTimers = new TimerGroup(options.clock);
+    this.#tabs =
+      options.crossTab &&
+      new CrossTab(options.crossTab, options.clock, {
+        mine: () => {
+          const held = this.#current();
+          if (!held) return null;
+          const { refreshAt, expiresAt } = this.life();
+          const dueAt = refreshAt ?? expiresAt;
+          return { token: held.token, fresh: dueAt === null || options.clock.now() < dueAt };
+        },
+        usable: (token) => {
+          const exp = localExpiryMs(decodeToken(token), options.clock.now(), this.#offsetMs);
+          return !this.#refused.has(token) && (exp === null || exp > options.clock.now());
+        },
+        // As if this tab had fetched it: over the live socket, else for the next attempt (and a
+        // session waiting in TOKEN_EXPIRED reconnects with it).
+        adopt: (token) =>
+          this.use(token).then(
+            () => host.ready('recover'),
+            () => {
+              /* refused: reported through the session's error path; the last accepted token stays */
+            },
+          ),
+        signedOut: () => host.signedOut(),
+      });
   }
 
   get canFetch(): boolean {
@@ -153,6 +185,8 @@ export class TokenManager {
     this.#accepted = { ...held, serverExpiresAt: serverExpiresAt ?? null };
     if (this.#candidate?.token === token) this.#candidate = null;
     this.#schedule();
+    // The server vouched for this user: from now on this tab shares with the user's other tabs.
+    if (held.claims.sub !== undefined) this.#tabs?.join(held.claims.sub);
   }
 
   /** The server refused `token` (at login or in an update): never send it again. */
@@ -220,12 +254,20 @@ export class TokenManager {
     const run = async () => {
       let token: unknown;
       try {
-        token = await this.#withDeadline(fetchToken);
+        token = await this.#withDeadline(() => (this.#tabs ? this.#tabs.fetch(fetchToken) : fetchToken()));
         if (typeof token !== 'string') throw new TypeError(`fetchToken() resolved with ${typeof token}, not a JWT`);
         if (token === this.#accepted?.token || this.#refused.has(token)) {
           throw new TypeError('fetchToken() returned the token already in use, or one the server refused');
         }
-        decodeToken(token);
+        const { sub } = decodeToken(token);
+        const owner = this.subject();
+        // The app's sign-in may have switched users under us (in another tab): never mix them.
+        if (sub !== undefined && owner !== null && sub !== owner) {
+          throw new SessionError(
+            'error:client:token_invalid',
+            `fetchToken() returned a token for "${sub}", but the session belongs to "${owner}": log out and log in to switch users.`,
+          );
+        }
       } catch (cause) {
         throw this.#asFetchError(cause);
       }
@@ -260,13 +302,14 @@ export class TokenManager {
 
   #withDeadline(fetchToken: () => Promise<string>): Promise<string> {
     return new Promise<string>((resolve, reject) => {
-      const timer = this.#fetchTimers.after(this.#o.fetchTokenTimeoutMs, () =>
+      const timer = this.#fetchTimers.after(this.#o.fetchTokenTimeoutMs, () => {
+        this.#tabs?.cancel(); // a lock held (or waited for) past the deadline goes to the next tab
         reject(
           new Error(
             `fetchToken() did not settle within ${this.#o.fetchTokenTimeoutMs} ms (option fetchTokenTimeoutMs)`,
           ),
-        ),
-      );
+        );
+      });
       const settle = (fn: () => void) => {
         this.#fetchTimers.cancel(timer);
         fn();
@@ -344,8 +387,14 @@ export class TokenManager {
     }
   }
 
+  /** Tell this user's other tabs to log out (crossTab). */
+  signOut(): void {
+    this.#tabs?.signOut();
+  }
+
   /** Forget everything (logout, destroy, a new login). In-flight fetches are dropped. */
   reset(): void {
+    this.#tabs?.leave();
     this.#generation += 1;
     this.#timers.cancelAll();
     this.#fetchTimers.cancelAll();
