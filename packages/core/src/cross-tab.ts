@@ -51,8 +51,7 @@ export interface CrossTabHost {
 
 /**
  * The lock can reach the next tab before the token its holder shared just before letting go (they
- * travel separately). So the holder first posts its own token, which asks every tab with a newer
- * one to answer, and waits this long for an answer before it fetches.
+ * travel separately): a tab that gets the lock waits this long for such a token before it fetches.
  */
 export const crossTabAskMs = 100;
 
@@ -89,7 +88,7 @@ export function resolveCrossTab(value: unknown): ResolvedCrossTab | null {
   return { name: o.name ?? 'default', locks, BroadcastChannel: Channel };
 }
 
-type Message = { type: 'token'; token?: string } | { type: 'logout' };
+type Message = { type: 'token'; token: string } | { type: 'logout' };
 
 export class CrossTab {
   readonly #o: ResolvedCrossTab;
@@ -118,7 +117,8 @@ export class CrossTab {
     this.#channel = new this.#o.BroadcastChannel(this.#key());
     this.#channel.onmessage = (event) => this.#received(event.data as Message);
     // Newest token wins: tabs with an older one take ours; a tab with a newer one answers.
-    this.#share(this.#host.mine()?.token);
+    const mine = this.#host.mine();
+    if (mine) this.#share(mine.token);
   }
 
   /** Logout, destroy, a new login: stop sharing; a fetch waiting here is dropped. */
@@ -143,9 +143,9 @@ export class CrossTab {
     this.#channel?.postMessage(message);
   }
 
-  /** Post `token` (none: just ask), never one of another user. */
-  #share(token: string | undefined): void {
-    if (token === undefined || this.#exp(token) !== null) this.#post({ type: 'token', token });
+  /** Post `token`, never one of another user. */
+  #share(token: string): void {
+    if (this.#exp(token) !== null) this.#post({ type: 'token', token });
   }
 
   /** `exp` of a token of this tab's user; null for anything else. */
@@ -166,12 +166,11 @@ export class CrossTab {
     }
     if (message?.type !== 'token') return;
     const { token } = message;
-    // An ask without a token counts as the oldest; a token of someone else (or no JWT) is ignored.
-    const theirs = token === undefined ? 0 : this.#exp(token);
+    const theirs = this.#exp(token); // null: another user's, or no JWT
     if (theirs === null) return;
     const mine = this.#host.mine();
     const ours = this.#exp(mine?.token) ?? 0;
-    if (token !== undefined && theirs > ours && this.#host.usable(token)) {
+    if (theirs > ours && this.#host.usable(token)) {
       if (this.#wait) this.#wait.take(token);
       else this.#host.adopt(token);
     } else if (mine?.fresh && ours > theirs) this.#share(mine.token);
@@ -197,7 +196,6 @@ export class CrossTab {
       const held = () =>
         new Promise<void>((release) => {
           if (stop.signal.aborted) return release();
-          this.#share(this.#host.mine()?.token);
           const timer = this.#timers.after(crossTabAskMs, () => {
             Promise.resolve()
               .then(fetchToken)

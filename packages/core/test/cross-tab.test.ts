@@ -22,7 +22,7 @@ interface Posted {
 }
 
 /** One origin: its channels and locks, shared by the tabs it opens. */
-function fakeOrigin(options: { grantBeforeMessages?: boolean } = {}) {
+function fakeOrigin(options: { messageDelayMs?: number } = {}) {
   const channels = new Set<{ name: string; target: BroadcastChannelLike; closed: boolean }>();
   const posted: Posted[] = [];
   type Request = { tab: object; grant: () => void; drop: (err: unknown) => void };
@@ -32,8 +32,9 @@ function fakeOrigin(options: { grantBeforeMessages?: boolean } = {}) {
     if (!l) locks.set(name, (l = { holder: null, release: null, queue: [] }));
     return l;
   };
-  // Web Locks grants and channel messages travel separately; the option lets a grant overtake a message.
-  const grantLater = (fn: () => void) => (options.grantBeforeMessages ? queueMicrotask(fn) : setTimeout(fn, 0));
+  // Web Locks grants and channel messages travel separately: with messageDelayMs a grant overtakes a message.
+  const messageDelayMs = options.messageDelayMs ?? 0;
+  const grantLater = (fn: () => void) => (messageDelayMs > 0 ? queueMicrotask(fn) : setTimeout(fn, 0));
   const pump = (name: string) => {
     const l = lockOf(name);
     if (l.holder || l.queue.length === 0) return;
@@ -61,7 +62,7 @@ function fakeOrigin(options: { grantBeforeMessages?: boolean } = {}) {
           const data = structuredClone(message);
           setTimeout(() => {
             if (!other.closed) other.target.onmessage?.({ data });
-          }, 0);
+          }, messageDelayMs);
         }
       }
       close(): void {
@@ -191,7 +192,7 @@ function openTab(
   });
   const events: string[] = [];
   for (const name of ['disconnect', 'token:refreshed', 'error'] as SessionEventName[]) {
-    session.on(name, (arg: unknown) =>
+    session.on(name, (...[arg]: unknown[]) =>
       events.push(
         `${name}${typeof arg === 'string' ? `:${arg}` : name === 'error' ? `:${(arg as { type: string }).type}` : ''}`,
       ),
@@ -262,7 +263,7 @@ describe('crossTab: token work is shared by the tabs of one user', () => {
   });
 
   it('still one call when the lock reaches the next tab before the token its holder shared', async () => {
-    const { endpoint, tabs } = await threeTabs(fakeOrigin({ grantBeforeMessages: true }));
+    const { endpoint, tabs } = await threeTabs(fakeOrigin({ messageDelayMs: 20 }));
     for (const cycle of [1, 2]) {
       await advance((ttlSeconds / 2) * 1000);
       expect(endpoint.count('alice')).toBe(3 + cycle);
@@ -312,21 +313,69 @@ describe('crossTab: token work is shared by the tabs of one user', () => {
     expect(expsOf(rest)).toEqual([fresh, fresh]);
   });
 
-  it('a holder whose fetchToken hangs lets go at fetchTokenTimeoutMs: no tab waits forever', async () => {
+  it('a holder whose fetchToken hangs lets go at fetchTokenTimeoutMs: the next tab fetches at once', async () => {
     const { endpoint, tabs } = await threeTabs();
+    const [x, y] = tabs as [Tab, Tab];
     const before = endpoint.count('alice');
-    endpoint.holdNext(); // this one never answers, and its tab stays open
-    await advance((ttlSeconds / 2) * 1000 + crossTabAskMs);
-    expect(endpoint.count('alice')).toBe(before + 1);
-    await advance(15_000 + 1000 + crossTabAskMs * 3); // the deadline, then the first retry
-    expect(endpoint.count('alice')).toBeLessThanOrEqual(before + 3);
-    const fresh = tabs[0]?.exp();
+    endpoint.holdNext(); // x's call never answers, and x stays open
+    const failed = x.session.refreshToken().catch((err: unknown) => err);
+    while (endpoint.held.length === 0) await advance(10);
+    await advance(5000);
+    y.session.refreshToken().catch(() => {}); // y waits for the lock x holds
+    // x's deadline counts from its refreshToken(), a lock wait before the call; then the lock is y's.
+    await advance(10_000 + 20);
+    expect(await failed).toMatchObject({ type: 'error:client:fetch_token_failed' });
+    expect(endpoint.count('alice')).toBe(before + 2);
+    const fresh = y.exp();
     expect(fresh).toBeGreaterThan(Math.floor(T0 / 1000) + ttlSeconds);
     expect(expsOf(tabs)).toEqual([fresh, fresh, fresh]);
     for (const tab of tabs) {
       // 'expiring': a 60 s token is always inside the default tokenExpiringMs (120 s); not 'refreshing'.
       expect(tab.session.getState()).toMatchObject({ status: 'connected', tokenStatus: 'expiring' });
     }
+  });
+
+  it('a hanging fetchToken in every tab: all give up at fetchTokenTimeoutMs and the retry succeeds', async () => {
+    const { endpoint, tabs } = await threeTabs();
+    const before = endpoint.count('alice');
+    endpoint.holdNext();
+    await advance((ttlSeconds / 2) * 1000);
+    expect(endpoint.count('alice')).toBe(before + 1);
+    await advance(15_000 + 1000 + crossTabAskMs + 20); // the deadline, then the first retry
+    expect(endpoint.count('alice')).toBe(before + 2);
+    const fresh = tabs[0]?.exp();
+    expect(expsOf(tabs)).toEqual([fresh, fresh, fresh]);
+    expect(tabs.map((t) => t.session.getState().status)).toEqual(['connected', 'connected', 'connected']);
+  });
+});
+
+describe('crossTab: which token wins', () => {
+  it('a tab that joins with an older token gets the newer one from the others', async () => {
+    const { origin, endpoint, tabs } = await threeTabs();
+    const late = openTab(origin, endpoint, 'alice');
+    const exp = tabs[0]?.exp() as number;
+    await Promise.all([late.session.login(tokenFor(20, 'alice')), advance(10)]);
+    expect(late.exp()).toBe(exp);
+    expect(late.session.getState().status).toBe('connected');
+    expect(late.fetches()).toBe(0);
+  });
+
+  it('a token this tab’s server refused is not taken again when another tab shares it', async () => {
+    const origin = fakeOrigin();
+    const { tabs } = await threeTabs(origin);
+    const [a] = tabs as [Tab];
+    const exp = a.exp();
+    const refused = tokenFor(3600, 'alice');
+    a.sim.rejectLogins(true);
+    await expect(Promise.all([a.session.updateToken(refused), advance(0)])).rejects.toMatchObject({
+      type: 'error:client:token_invalid',
+    });
+    a.sim.rejectLogins(false);
+    const other = new (origin.tab().crossTab.BroadcastChannel)('nexmo-session:default:alice');
+    other.postMessage({ type: 'token', token: refused });
+    await advance(10);
+    expect(a.exp()).toBe(exp); // had it been taken, the (now accepting) server would have it
+    expect(tabs[1]?.exp()).toBe(decodeToken(refused).exp); // the others had not refused it
   });
 });
 
@@ -439,6 +488,7 @@ describe('crossTab: users and names stay apart', () => {
     sub = 'bob'; // the app signed in as bob elsewhere
     await expect(Promise.all([session.refreshToken(), advance(crossTabAskMs)])).rejects.toMatchObject({
       type: 'error:client:token_invalid',
+      message: expect.stringContaining('the session belongs to "alice"'), // refused here, never sent
     });
     const postedSubs = origin.posted.flatMap((p) => {
       const token = (p.data as { token?: string }).token;
