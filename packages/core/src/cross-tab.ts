@@ -39,8 +39,8 @@ export type ResolvedCrossTab = Required<CrossTabOptions>;
 
 /** What the coordinator asks of the token manager. */
 export interface CrossTabHost {
-  /** The token in use; `fresh` while it is not yet due for refresh (only a fresh one is worth sharing). */
-  mine(): { token: string; fresh: boolean } | null;
+  /** The token in use. */
+  mine(): string | null;
   /** False for a token this tab must not take: one the server refused, or one already expired. */
   usable(token: string): boolean;
   /** A newer token from another tab while none of our fetches waits for it: use it as if fetched. */
@@ -118,7 +118,7 @@ export class CrossTab {
     this.#channel.onmessage = (event) => this.#received(event.data as Message);
     // Newest token wins: tabs with an older one take ours; a tab with a newer one answers.
     const mine = this.#host.mine();
-    if (mine) this.#share(mine.token);
+    if (mine) this.#share(mine);
   }
 
   /** Logout, destroy, a new login: stop sharing; a fetch waiting here is dropped. */
@@ -169,11 +169,11 @@ export class CrossTab {
     const theirs = this.#exp(token); // null: another user's, or no JWT
     if (theirs === null) return;
     const mine = this.#host.mine();
-    const ours = this.#exp(mine?.token) ?? 0;
+    const ours = this.#exp(mine ?? undefined) ?? 0;
     if (theirs > ours && this.#host.usable(token)) {
       if (this.#wait) this.#wait.take(token);
       else this.#host.adopt(token);
-    } else if (mine?.fresh && ours > theirs) this.#share(mine.token);
+    } else if (mine && ours > theirs) this.#share(mine);
   }
 
   /** A token for this user: fetched while holding the lock, or shared by the tab that holds it. */

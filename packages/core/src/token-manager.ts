@@ -90,13 +90,7 @@ export class TokenManager {
     this.#tabs =
       options.crossTab &&
       new CrossTab(options.crossTab, options.clock, {
-        mine: () => {
-          const held = this.#current();
-          if (!held) return null;
-          const { refreshAt, expiresAt } = this.life();
-          const dueAt = refreshAt ?? expiresAt;
-          return { token: held.token, fresh: dueAt === null || options.clock.now() < dueAt };
-        },
+        mine: () => this.#current()?.token ?? null,
         usable: (token) => {
           const exp = localExpiryMs(decodeToken(token), options.clock.now(), this.#offsetMs);
           return !this.#refused.has(token) && (exp === null || exp > options.clock.now());

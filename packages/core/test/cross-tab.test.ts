@@ -376,6 +376,13 @@ describe('crossTab: which token wins', () => {
     await advance(10);
     expect(a.exp()).toBe(exp); // had it been taken, the (now accepting) server would have it
     expect(tabs[1]?.exp()).toBe(decodeToken(refused).exp); // the others had not refused it
+    // Nor does it settle a fetch of this tab's that waits for the lock's moment: it fetches its own.
+    const refreshing = a.session.refreshToken();
+    await advance(crossTabAskMs / 2);
+    other.postMessage({ type: 'token', token: refused });
+    await Promise.all([refreshing, advance(crossTabAskMs)]);
+    expect(a.events.filter((e) => e.startsWith('error'))).toEqual([]);
+    expect(a.fetches()).toBe(2);
   });
 });
 
@@ -501,6 +508,19 @@ describe('crossTab: users and names stay apart', () => {
 });
 
 describe('crossTab: options and environments', () => {
+  it('a lock manager that refuses (an opaque origin) leaves the tab to fetch alone', async () => {
+    const endpoint = tokenEndpoint(ttlSeconds);
+    const { crossTab } = fakeOrigin().tab();
+    const tab = openTab(fakeOrigin(), endpoint, 'alice', {
+      crossTab: { ...crossTab, locks: { request: () => Promise.reject(new DOMException('opaque', 'SecurityError')) } },
+    });
+    await Promise.all([tab.session.login(), advance(0)]);
+    await advance((ttlSeconds / 2) * 1000 + crossTabAskMs);
+    expect(endpoint.count('alice')).toBe(2);
+    expect(tab.session.getState()).toMatchObject({ status: 'connected', error: null });
+    expect(tab.exp()).toBeGreaterThan(Math.floor(T0 / 1000) + ttlSeconds);
+  });
+
   it('is validated: a clear error names the option', () => {
     const transport = simulatedTransport();
     for (const crossTab of ['yes', 1, null, { name: '' }, { name: 3 }, { locks: {} }, { BroadcastChannel: {} }]) {
