@@ -12,8 +12,11 @@ const production = (config) => ({
   format: 'esm',
   define: { 'process.env.NODE_ENV': '"production"' },
 });
+const react = ['react', 'react-dom', 'react/jsx-runtime', 'react-dom/client'];
 const common = {
-  ignore: ['react', 'react-dom', 'react/jsx-runtime', 'react-dom/client'],
+  // core's crossTab code is a chunk loaded by a dynamic import only when the option is on (what an
+  // app's bundler splits out); the kits are measured without it, and with it in its own entry below.
+  ignore: [...react, './cross-tab-*'],
   gzip: true,
   modifyEsbuildConfig: production,
 };
@@ -22,8 +25,16 @@ export default [
   {
     name: 'hooks-only (SessionProvider + useConnectionStatus + webSocketTransport)',
     path: 'bench/size/hooks-only.js',
-    limit: '14 kB',
+    // 14 → 14.1 kB: crossTab's option and token-manager hooks (issue 17); the rest is the chunk below.
+    limit: '14.1 kB',
     ...common,
+  },
+  {
+    name: 'hooks-only with crossTab on (its lazily loaded chunk included)',
+    path: 'bench/size/hooks-only.js',
+    limit: '15 kB',
+    ...common,
+    ignore: react,
   },
   {
     name: 'full kit (every export of core and react + styles.css)',

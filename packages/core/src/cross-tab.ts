@@ -7,11 +7,13 @@
  * and every token received is decoded and checked against that user again, so a token never
  * reaches another user's tabs. A tab that logs out (or in as someone else) leaves the channel
  * first; a new channel object never sees messages posted before it existed.
+ *
+ * The token manager loads this file with a dynamic import, only when the option is on, so apps
+ * without it never download it.
  */
 import type { Clock } from './clock.js';
-import { TimerGroup } from './clock.js';
-import { SessionOptionsError } from './errors.js';
 import { decodeToken } from './token.js';
+import type { TokenManagerHost } from './token-manager.js';
 
 /** The part of `navigator.locks` used here. */
 export interface LockManagerLike {
@@ -24,29 +26,32 @@ export interface BroadcastChannelLike {
   close(): void;
 }
 
+export type BroadcastChannelConstructor = new (name: string) => BroadcastChannelLike;
+
 export interface CrossTabOptions {
   /** Sessions with different names never share, even for one user (two apps on one origin). Default 'default'. */
   name?: string;
   /** Seam for tests; default `navigator.locks`. */
   locks?: LockManagerLike;
   /** Seam for tests; default the global `BroadcastChannel`. */
-  BroadcastChannel?: new (
-    name: string,
-  ) => BroadcastChannelLike;
+  BroadcastChannel?: BroadcastChannelConstructor;
 }
 
-export type ResolvedCrossTab = Required<CrossTabOptions>;
-
-/** What the coordinator asks of the token manager. */
-export interface CrossTabHost {
+/** What the coordinator uses of the token manager (token-manager.ts). */
+export interface CrossTabTokens {
   /** The token in use. */
-  mine(): string | null;
-  /** False for a token this tab must not take: one the server refused, or one already expired. */
-  usable(token: string): boolean;
-  /** A newer token from another tab while none of our fetches waits for it: use it as if fetched. */
-  adopt(token: string): void;
-  /** Another tab of this user signed out. */
-  signedOut(): void;
+  forAttempt(): string | null;
+  isRefused(token: string): boolean;
+  use(token: string): Promise<void>;
+}
+
+interface Parts {
+  key: string;
+  locks: LockManagerLike;
+  Channel: BroadcastChannelConstructor;
+  clock: Clock;
+  tokens: CrossTabTokens;
+  host: Pick<TokenManagerHost, 'ready' | 'signedOut'>;
 }
 
 /**
@@ -58,55 +63,42 @@ export const crossTabAskMs = 100;
 declare const process: { env: { NODE_ENV?: string } } | undefined;
 let warned = false;
 
-/** The `crossTab` option, validated; null when off or when this environment cannot share (warned once). */
-export function resolveCrossTab(value: unknown): ResolvedCrossTab | null {
-  if (value === undefined || value === false) return null;
-  const o = (value === true ? {} : value) as CrossTabOptions;
-  if (
-    typeof o !== 'object' ||
-    o === null ||
-    (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) ||
-    (o.locks !== undefined && typeof o.locks?.request !== 'function') ||
-    (o.BroadcastChannel !== undefined && typeof o.BroadcastChannel !== 'function')
-  ) {
-    throw new SessionOptionsError('crossTab', 'expected true, false or { name: non-empty string }.');
-  }
+/** null where this environment cannot share (SSR, Node, old browsers): then a warning, once, in development. */
+export function createCrossTab(
+  options: CrossTabOptions,
+  clock: Clock,
+  tokens: CrossTabTokens,
+  host: Parts['host'],
+): CrossTab | null {
   // biome-ignore lint/style/noRestrictedGlobals: this file is the seam for Web Locks
-  const locks = o.locks ?? (typeof navigator === 'undefined' ? undefined : navigator.locks);
-  const Channel =
-    o.BroadcastChannel ?? (globalThis.BroadcastChannel as ResolvedCrossTab['BroadcastChannel'] | undefined);
-  if (!locks || !Channel) {
-    if (!warned && typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') {
-      warned = true;
-      console.warn(
-        '[nexmo-session] crossTab is off: this environment has no Web Locks or BroadcastChannel ' +
-          '(server rendering, Node or an old browser). Each tab fetches its own tokens and signs out alone.',
-      );
-    }
-    return null;
+  const locks = options.locks ?? (typeof navigator === 'undefined' ? undefined : navigator.locks);
+  const Channel = options.BroadcastChannel ?? (globalThis.BroadcastChannel as BroadcastChannelConstructor | undefined);
+  const key = `nexmo-session:${options.name ?? 'default'}`;
+  if (locks && Channel) return new CrossTab({ key, locks, Channel, clock, tokens, host });
+  if (!warned && typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') {
+    warned = true;
+    console.warn(
+      '[nexmo-session] crossTab is off: this environment has no Web Locks or BroadcastChannel ' +
+        '(server rendering, Node or an old browser). Each tab fetches its own tokens and signs out alone.',
+    );
   }
-  return { name: o.name ?? 'default', locks, BroadcastChannel: Channel };
+  return null;
 }
 
 type Message = { type: 'token'; token: string } | { type: 'logout' };
 
+const noop = () => {};
+
 export class CrossTab {
-  readonly #o: ResolvedCrossTab;
-  readonly #host: CrossTabHost;
-  readonly #timers: TimerGroup;
+  readonly #o: Parts;
   #channel: BroadcastChannelLike | null = null;
   #user: string | null = null;
-  /** Our fetch in progress (waiting for the lock, an answer or fetchToken): a shared token settles it. */
+  #key = '';
+  /** Our fetch in progress (waiting for the lock, a shared token or fetchToken): a shared token settles it. */
   #wait: { take(token: string): void; fail(err: unknown): void } | null = null;
 
-  constructor(options: ResolvedCrossTab, clock: Clock, host: CrossTabHost) {
-    this.#o = options;
-    this.#host = host;
-    this.#timers = new TimerGroup(clock);
-  }
-
-  #key(): string {
-    return `nexmo-session:${this.#o.name}:${this.#user}`;
+  constructor(parts: Parts) {
+    this.#o = parts;
   }
 
   /** The server accepted a token of `user`: share with that user's tabs from now on. */
@@ -114,10 +106,11 @@ export class CrossTab {
     if (user === this.#user) return;
     this.leave();
     this.#user = user;
-    this.#channel = new this.#o.BroadcastChannel(this.#key());
+    this.#key = `${this.#o.key}:${user}`;
+    this.#channel = new this.#o.Channel(this.#key);
     this.#channel.onmessage = (event) => this.#received(event.data as Message);
     // Newest token wins: tabs with an older one take ours; a tab with a newer one answers.
-    const mine = this.#host.mine();
+    const mine = this.#o.tokens.forAttempt();
     if (mine) this.#share(mine);
   }
 
@@ -131,7 +124,7 @@ export class CrossTab {
 
   /** Tell every tab of this user to log out. */
   signOut(): void {
-    this.#post({ type: 'logout' });
+    this.#channel?.postMessage({ type: 'logout' } satisfies Message);
   }
 
   /** The fetch's deadline passed: let go of the lock (or stop waiting for it). */
@@ -139,17 +132,13 @@ export class CrossTab {
     this.#wait?.fail(new Error('cancelled'));
   }
 
-  #post(message: Message): void {
-    this.#channel?.postMessage(message);
-  }
-
   /** Post `token`, never one of another user. */
   #share(token: string): void {
-    if (this.#exp(token) !== null) this.#post({ type: 'token', token });
+    if (this.#exp(token) !== null) this.#channel?.postMessage({ type: 'token', token } satisfies Message);
   }
 
   /** `exp` of a token of this tab's user; null for anything else. */
-  #exp(token: string | undefined): number | null {
+  #exp(token: unknown): number | null {
     try {
       const claims = decodeToken(token);
       return claims.sub === this.#user ? (claims.exp ?? null) : null;
@@ -161,18 +150,20 @@ export class CrossTab {
   #received(message: Message): void {
     if (message?.type === 'logout') {
       this.leave();
-      this.#host.signedOut();
+      this.#o.host.signedOut();
       return;
     }
     if (message?.type !== 'token') return;
     const { token } = message;
     const theirs = this.#exp(token); // null: another user's, or no JWT
     if (theirs === null) return;
-    const mine = this.#host.mine();
-    const ours = this.#exp(mine ?? undefined) ?? 0;
-    if (theirs > ours && this.#host.usable(token)) {
+    const mine = this.#o.tokens.forAttempt();
+    const ours = this.#exp(mine) ?? 0;
+    if (theirs > ours && !this.#o.tokens.isRefused(token)) {
       if (this.#wait) this.#wait.take(token);
-      else this.#host.adopt(token);
+      // As if this tab had fetched it: over the live socket, else for the next attempt (and a
+      // session waiting in TOKEN_EXPIRED reconnects with it). Refused: the last accepted one stays.
+      else this.#o.tokens.use(token).then(() => this.#o.host.ready('recover'), noop);
     } else if (mine && ours > theirs) this.#share(mine);
   }
 
@@ -181,6 +172,7 @@ export class CrossTab {
     if (!this.#channel) return fetchToken();
     this.cancel();
     const stop = new AbortController();
+    const solo = () => Promise.resolve().then(fetchToken);
     return new Promise<string>((resolve, reject) => {
       const finish = (settle: () => void) => {
         if (this.#wait !== wait) return;
@@ -196,24 +188,22 @@ export class CrossTab {
       const held = () =>
         new Promise<void>((release) => {
           if (stop.signal.aborted) return release();
-          const timer = this.#timers.after(crossTabAskMs, () => {
-            Promise.resolve()
-              .then(fetchToken)
-              .then((token) => {
-                if (this.#wait === wait) this.#share(token);
-                wait.take(token);
-              }, wait.fail);
-          });
+          const timer = this.#o.clock.setTimeout(() => {
+            solo().then((token) => {
+              if (this.#wait === wait) this.#share(token);
+              wait.take(token);
+            }, wait.fail);
+          }, crossTabAskMs);
           // Settled (our fetch, a shared token, the deadline, leave): the lock goes to the next tab.
           stop.signal.addEventListener('abort', () => {
-            this.#timers.cancel(timer);
+            this.#o.clock.clearTimeout(timer);
             release();
           });
         });
       // A tab that closes while it holds the lock loses it, and the next one in line fetches.
       // A lock manager that refuses (an opaque origin) leaves this tab to fetch alone.
-      this.#o.locks.request(this.#key(), { signal: stop.signal }, held).catch(() => {
-        if (!stop.signal.aborted) Promise.resolve().then(fetchToken).then(wait.take, wait.fail);
+      this.#o.locks.request(this.#key, { signal: stop.signal }, held).catch(() => {
+        if (!stop.signal.aborted) solo().then(wait.take, wait.fail);
       });
     });
   }

@@ -3,8 +3,7 @@ import type { BackoffOptions } from './backoff.js';
 import { defaultBackoff } from './backoff.js';
 import type { Clock } from './clock.js';
 import { realClock } from './clock.js';
-import type { CrossTabOptions, ResolvedCrossTab } from './cross-tab.js';
-import { resolveCrossTab } from './cross-tab.js';
+import type { CrossTabOptions } from './cross-tab.js';
 import { SessionOptionsError } from './errors.js';
 import type { NetworkSource } from './network.js';
 import { browserNetwork } from './network.js';
@@ -69,7 +68,7 @@ export interface ResolvedOptions {
   maxInFlight: number;
   ackTimeoutMs: number;
   fetchTokenTimeoutMs: number;
-  crossTab: ResolvedCrossTab | null;
+  crossTab: CrossTabOptions | null;
   showAfterMs: number;
   reconnectedMs: number;
   heartbeat: Heartbeat;
@@ -173,6 +172,16 @@ export function resolveHeartbeat(
   };
 }
 
+/** Checked here, eagerly; the code that shares is loaded only when this is on (cross-tab.ts). */
+function crossTabOption(value: unknown): CrossTabOptions | null {
+  if (value === undefined || value === false) return null;
+  const o = (value === true ? {} : value) as CrossTabOptions;
+  if (typeof o !== 'object' || o === null || (o.name !== undefined && (typeof o.name !== 'string' || !o.name))) {
+    throw new SessionOptionsError('crossTab', 'expected true, false or { name }.');
+  }
+  return o;
+}
+
 export function resolveOptions(options: SessionOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new SessionOptionsError('options', 'createSession needs an options object with a `transport`.');
@@ -214,7 +223,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     maxInFlight: integerAtLeast('outbox.maxInFlight', outbox?.maxInFlight, 1, 32),
     ackTimeoutMs: positiveNumber('ackTimeoutMs', options.ackTimeoutMs, 10_000),
     fetchTokenTimeoutMs: positiveNumber('fetchTokenTimeoutMs', options.fetchTokenTimeoutMs, 15_000),
-    crossTab: resolveCrossTab(options.crossTab),
+    crossTab: crossTabOption(options.crossTab),
     showAfterMs: nonNegative('notices.showAfterMs', notices?.showAfterMs, 1000),
     reconnectedMs: positiveNumber('notices.reconnectedMs', notices?.reconnectedMs, 3000),
     heartbeat: resolveHeartbeat(options.heartbeat),

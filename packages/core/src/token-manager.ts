@@ -9,8 +9,7 @@ import type { BackoffOptions } from './backoff.js';
 import { backoffDelayMs } from './backoff.js';
 import type { Clock } from './clock.js';
 import { TimerGroup } from './clock.js';
-import type { ResolvedCrossTab } from './cross-tab.js';
-import { CrossTab } from './cross-tab.js';
+import type { CrossTab, CrossTabOptions } from './cross-tab.js';
 import { SessionError } from './errors.js';
 import type { TokenClaims, TokenStatus } from './token.js';
 import { decodeToken, localExpiryMs, refreshAtMs, tokenStatusAt } from './token.js';
@@ -32,7 +31,7 @@ export interface TokenManagerOptions {
   refreshLeadMs: number;
   expiringMs: number;
   /** Share token work with this user's other tabs (null: this tab works alone). */
-  crossTab: ResolvedCrossTab | null;
+  crossTab: CrossTabOptions | null;
 }
 
 /** What the manager asks of the session. */
@@ -80,32 +79,25 @@ export class TokenManager {
   #failures = 0;
   /** The token whose proactive refresh already ran: never more than one per token. */
   #refreshedFor: string | null = null;
-  readonly #tabs: CrossTab | null;
+  #tabs: CrossTab | null = null;
 
   constructor(options: TokenManagerOptions, host: TokenManagerHost) {
     this.#o = options;
     this.#host = host;
     this.#timers = new TimerGroup(options.clock);
     this.#fetchTimers = new TimerGroup(options.clock);
-    this.#tabs =
-      options.crossTab &&
-      new CrossTab(options.crossTab, options.clock, {
-        mine: () => this.#current()?.token ?? null,
-        usable: (token) => {
-          const exp = localExpiryMs(decodeToken(token), options.clock.now(), this.#offsetMs);
-          return !this.#refused.has(token) && (exp === null || exp > options.clock.now());
+    const crossTab = options.crossTab;
+    // Loaded only when the option is on, so apps without it never download cross-tab.ts. Until it
+    // arrives (or if it never does) this tab works alone.
+    if (crossTab) {
+      import('./cross-tab.js').then(
+        (m) => {
+          this.#tabs = m.createCrossTab(crossTab, options.clock, this, host);
+          this.#join();
         },
-        // As if this tab had fetched it: over the live socket, else for the next attempt (and a
-        // session waiting in TOKEN_EXPIRED reconnects with it).
-        adopt: (token) =>
-          this.use(token).then(
-            () => host.ready('recover'),
-            () => {
-              /* refused: reported through the session's error path; the last accepted token stays */
-            },
-          ),
-        signedOut: () => host.signedOut(),
-      });
+        () => {},
+      );
+    }
   }
 
   get canFetch(): boolean {
@@ -119,6 +111,10 @@ export class TokenManager {
   /** The token the next attempt sends: a new one not yet refused, else the last accepted one. */
   forAttempt(): string | null {
     return this.#candidate?.token ?? this.#accepted?.token ?? null;
+  }
+
+  isRefused(token: string): boolean {
+    return this.#refused.has(token);
   }
 
   /** Decode and hold `token` for the next attempt. Throws token_invalid for a non-JWT or refused token. */
@@ -179,8 +175,13 @@ export class TokenManager {
     this.#accepted = { ...held, serverExpiresAt: serverExpiresAt ?? null };
     if (this.#candidate?.token === token) this.#candidate = null;
     this.#schedule();
-    // The server vouched for this user: from now on this tab shares with the user's other tabs.
-    if (held.claims.sub !== undefined) this.#tabs?.join(held.claims.sub);
+    this.#join();
+  }
+
+  /** The server vouched for this user: from now on this tab shares with the user's other tabs. */
+  #join(): void {
+    const sub = this.#accepted?.claims.sub;
+    if (sub !== undefined) this.#tabs?.join(sub);
   }
 
   /** The server refused `token` (at login or in an update): never send it again. */
@@ -253,15 +254,7 @@ export class TokenManager {
         if (token === this.#accepted?.token || this.#refused.has(token)) {
           throw new TypeError('fetchToken() returned the token already in use, or one the server refused');
         }
-        const { sub } = decodeToken(token);
-        const owner = this.subject();
-        // The app's sign-in may have switched users under us (in another tab): never mix them.
-        if (sub !== undefined && owner !== null && sub !== owner) {
-          throw new SessionError(
-            'error:client:token_invalid',
-            `fetchToken() returned a token for "${sub}", but the session belongs to "${owner}": log out and log in to switch users.`,
-          );
-        }
+        decodeToken(token);
       } catch (cause) {
         throw this.#asFetchError(cause);
       }

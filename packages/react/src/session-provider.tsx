@@ -21,6 +21,11 @@ interface OwnedSessionProps {
   options?: ProviderSessionOptions;
   /** Passed to webSocketTransport (e.g. `{ WebSocket }` outside browsers). */
   transportOptions?: WebSocketTransportOptions;
+  /**
+   * Share token fetches and sign-out with this user's other tabs (`true`, or `{ name }` to keep
+   * apps on one origin apart). Read once, when the provider creates its session.
+   */
+  crossTab?: SessionOptions['crossTab'];
   /** Called if the provider's login fails (the error is also in the store). */
   onLoginError?: (error: unknown) => void;
   children?: ReactNode;
@@ -67,6 +72,7 @@ function OwnedSessionProvider(props: OwnedProviderProps): ReactNode {
     const { token, fetchToken } = props;
     return createSession({
       ...props.options,
+      ...(props.crossTab !== undefined ? { crossTab: props.crossTab } : {}),
       transport: webSocketTransport(props.url, props.transportOptions),
       ...(token !== undefined ? { token } : {}),
       ...(fetchToken !== undefined ? { fetchToken } : {}),
