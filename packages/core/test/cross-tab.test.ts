@@ -25,11 +25,11 @@ interface Posted {
 function fakeOrigin(options: { messageDelayMs?: number } = {}) {
   const channels = new Set<{ name: string; target: BroadcastChannelLike; closed: boolean }>();
   const posted: Posted[] = [];
-  type Request = { tab: object; grant: () => void; drop: (err: unknown) => void };
-  const locks = new Map<string, { holder: object | null; release: (() => void) | null; queue: Request[] }>();
+  type Request = { tab: object; grant: () => void };
+  const locks = new Map<string, { holder: object | null; queue: Request[] }>();
   const lockOf = (name: string) => {
-    let l = locks.get(name);
-    if (!l) locks.set(name, (l = { holder: null, release: null, queue: [] }));
+    const l = locks.get(name) ?? { holder: null, queue: [] };
+    locks.set(name, l);
     return l;
   };
   // Web Locks grants and channel messages travel separately: with messageDelayMs a grant overtakes a message.
@@ -83,10 +83,8 @@ function fakeOrigin(options: { messageDelayMs?: number } = {}) {
                 if (released) return;
                 released = true;
                 if (l.holder === id) l.holder = null;
-                l.release = null;
                 pump(name);
               };
-              l.release = release;
               callback().then(
                 (v) => {
                   release();
@@ -98,7 +96,6 @@ function fakeOrigin(options: { messageDelayMs?: number } = {}) {
                 },
               );
             },
-            drop: reject,
           };
           signal?.addEventListener('abort', () => {
             const at = l.queue.indexOf(request);
@@ -124,7 +121,6 @@ function fakeOrigin(options: { messageDelayMs?: number } = {}) {
           l.queue = l.queue.filter((r) => r.tab !== id);
           if (l.holder === id) {
             l.holder = null;
-            l.release = null;
             pump(name);
           }
         }
