@@ -189,16 +189,13 @@ function DevtoolsPanel({
 }
 
 /**
- * A group, not a landmark: an app's own "Faults" or "Events" region must stay the only one of its
- * name on the page (axe landmark-unique, found by the playground).
+ * A heading and its content, not a landmark: an app's own "Faults" or "Events" region must stay
+ * the only one of its name on the page (axe landmark-unique, found by the playground).
  */
 function Section({ title, className, children }: { title: string; className?: string; children: ReactNode }) {
-  const id = useId();
   return (
-    <div role="group" className={['nxs-devtools__section', className].filter(Boolean).join(' ')} aria-labelledby={id}>
-      <h3 id={id} className="nxs-devtools__heading">
-        {title}
-      </h3>
+    <div className={['nxs-devtools__section', className].filter(Boolean).join(' ')}>
+      <h3 className="nxs-devtools__heading">{title}</h3>
       {children}
     </div>
   );
