@@ -73,29 +73,28 @@ export function bannerView(s: BannerFacts): BannerModel {
 
 /** The banner's announced text: progress for the polite live region, failures for role="alert". */
 export function bannerText(model: BannerModel, m: BannerMessages): { polite: string; alert: string } {
-  const { attempt, maxRetries } = model;
-  switch (model.state) {
-    case 'reconnecting':
-      return {
-        polite:
-          model.phase === 'waiting'
-            ? m.waiting({ attempt, maxRetries })
-            : attempt > 0
-              ? m.reconnecting({ attempt, maxRetries })
-              : m.reconnectingNow,
-        alert: '',
-      };
-    case 'offline':
-      return { polite: m.offline, alert: '' };
-    case 'reconnected':
-      return { polite: m.reconnected, alert: '' };
-    case 'failed':
-      return { polite: '', alert: m.failed };
-    case 'session-lost':
-      return { polite: '', alert: m.sessionLost };
-    case 'login-failed':
-      return { polite: '', alert: m.loginFailed };
-    default:
-      return { polite: '', alert: '' };
-  }
+  const { state, attempt } = model;
+  const numbers = { attempt, maxRetries: model.maxRetries };
+  return {
+    polite:
+      state === 'reconnecting'
+        ? model.phase === 'waiting'
+          ? m.waiting(numbers)
+          : attempt > 0
+            ? m.reconnecting(numbers)
+            : m.reconnectingNow
+        : state === 'offline'
+          ? m.offline
+          : state === 'reconnected'
+            ? m.reconnected
+            : '',
+    alert:
+      state === 'failed'
+        ? m.failed
+        : state === 'session-lost'
+          ? m.sessionLost
+          : state === 'login-failed'
+            ? m.loginFailed
+            : '',
+  };
 }
