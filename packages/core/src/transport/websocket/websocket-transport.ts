@@ -7,7 +7,7 @@
 import type { Clock } from '../../clock.js';
 import { SessionError, SessionOptionsError } from '../../errors.js';
 import { positiveNumber, resolveHeartbeat } from '../../options.js';
-import { ProtocolConnection } from '../protocol-connection.js';
+import { protocolConnection } from '../protocol-connection.js';
 import type { Connector } from '../types.js';
 
 /** The subset of the WebSocket API we use; `ws` in Node and the browser's WebSocket both fit. */
@@ -84,13 +84,11 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
         // Browsers throw at once for some URLs (a blocked port, mixed content): an attempt that failed.
         const reason = cause instanceof Error ? cause.message : String(cause);
         const failed = { readyState: 3, send() {}, close() {} };
-        const conn = new ProtocolConnection(failed, request, handlers, clock, requestTimeoutMs, () => {});
+        const conn = protocolConnection(failed, request, handlers, clock, requestTimeoutMs, () => {});
         queueMicrotask(() => conn.handleClose(null, reason));
         return conn;
       }
-      const conn = new ProtocolConnection(socket, request, handlers, clock, requestTimeoutMs, () =>
-        socket.terminate?.(),
-      );
+      const conn = protocolConnection(socket, request, handlers, clock, requestTimeoutMs, () => socket.terminate?.());
       const on = (type: string, fn: (event: never) => void) => socket.addEventListener(type, fn);
       on('open', () => conn.handleOpen());
       on('message', (event: { data: unknown }) => conn.handleMessage(event.data));
