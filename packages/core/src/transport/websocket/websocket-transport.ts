@@ -74,23 +74,31 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
       if (!Ctor) {
         throw new SessionError(
           'error:client:websocket_unavailable',
-          'There is no WebSocket here: pass one with webSocketTransport(url, { WebSocket }) (in Node 20: the `ws` package).',
+          'No WebSocket here: pass one with webSocketTransport(url, { WebSocket }) (Node 20: the `ws` package).',
         );
       }
-      let socket: WebSocketLike;
+      let socket: WebSocketLike | undefined;
+      let refused = '';
       try {
         socket = new Ctor(url);
       } catch (cause) {
         // Browsers throw at once for some URLs (a blocked port, mixed content): an attempt that failed.
-        const reason = cause instanceof Error ? cause.message : String(cause);
-        const failed = { readyState: 3, send() {}, close() {} };
-        const conn = protocolConnection(failed, request, handlers, clock, requestTimeoutMs, () => {});
-        queueMicrotask(() => conn.handleClose(null, reason));
+        refused = cause instanceof Error ? cause.message : String(cause);
+      }
+      const conn = protocolConnection(
+        socket ?? { readyState: 3, send() {}, close() {} },
+        request,
+        handlers,
+        clock,
+        requestTimeoutMs,
+        () => socket?.terminate?.(),
+      );
+      if (!socket) {
+        queueMicrotask(() => conn.handleClose(null, refused));
         return conn;
       }
-      const conn = protocolConnection(socket, request, handlers, clock, requestTimeoutMs, () => socket.terminate?.());
       const on = (type: string, fn: (event: never) => void) => socket.addEventListener(type, fn);
-      on('open', () => conn.handleOpen());
+      on('open', conn.handleOpen);
       on('message', (event: { data: unknown }) => conn.handleMessage(event.data));
       // Always listened to: `ws` crashes the process on an 'error' nobody listens for.
       on('error', (event: { message?: string; error?: { message?: string } }) =>
