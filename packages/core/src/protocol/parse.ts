@@ -3,7 +3,6 @@
  * (only its known fields, so nothing unexpected travels further) or a violation that says how to
  * answer: close with `code`, or, for a message that can be refused on its own, nack its `mid`.
  */
-import { CloseCode } from './close-codes.js';
 import type { ClientFrame, NackCode, ServerFrame } from './frames.js';
 import { scanFrame } from './json-scan.js';
 import { maxBodyDepth, maxIdLength } from './limits.js';
@@ -33,12 +32,13 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isF
 const isToken = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= maxTokenLength;
 const isText = (v: unknown): v is string => typeof v === 'string';
 
-function fail(message: string, code: number = CloseCode.malformed): { ok: false; violation: ProtocolViolation } {
-  return { ok: false, violation: { code, message } };
+// 4400 is CloseCode.malformed, written out so the browser bundle does not carry the whole table.
+function fail(message: string): { ok: false; violation: ProtocolViolation } {
+  return { ok: false, violation: { code: 4400, message } };
 }
 
 function nack(mid: string, message: string): { ok: false; violation: ProtocolViolation } {
-  return { ok: false, violation: { code: CloseCode.malformed, message, nack: { mid, code: 'invalid' } } };
+  return { ok: false, violation: { code: 4400, message, nack: { mid, code: 'invalid' } } };
 }
 
 /** JSON text → a plain object. */

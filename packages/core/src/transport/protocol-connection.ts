@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import { TimerGroup } from '../clock.js';
 import { SessionError } from '../errors.js';
 import type { ClientFrame } from '../protocol/index.js';
-import { CloseCode, closeAction, encodeClientFrame, parseServerFrame } from '../protocol/index.js';
+import { closeAction, encodeClientFrame, parseServerFrame } from '../protocol/index.js';
 import type { AttemptRequest, CloseKind, Connection, ConnectionHandlers } from './types.js';
 
 /** The part of the WebSocket API the protocol needs; the browser's WebSocket, `ws` and RWS all fit. */
@@ -180,7 +180,7 @@ export function protocolConnection(
       if (done) return;
       finish();
       try {
-        socket.close(CloseCode.normal, 'client closing');
+        socket.close(1000 /* CloseCode.normal */, 'client closing');
       } catch {
         // A socket that never opened may refuse close(); it is going away either way.
       }
