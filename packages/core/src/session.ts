@@ -317,13 +317,6 @@ export function createSession(options: SessionOptions): Session {
     return { kind: 'reconnecting', since: outage.since, attempt, phase: 'trying' };
   }
 
-  function sameNotice(a: Notice | null, b: Notice | null): boolean {
-    if (a === b) return true;
-    if (!a || !b) return false;
-    const ka = Object.keys(a) as (keyof Notice)[];
-    return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
-  }
-
   function commit(): void {
     const prev = store.getState();
     const status = statusOf(state);
@@ -349,7 +342,8 @@ export function createSession(options: SessionOptions): Session {
       notice: null,
     };
     const n = notice();
-    next.notice = sameNotice(prev.notice, n) ? prev.notice : n;
+    // Notices are flat and built with their keys in one order: equal text means the same notice.
+    next.notice = JSON.stringify(prev.notice) === JSON.stringify(n) ? prev.notice : n;
     const keys = Object.keys(next) as (keyof SessionState)[];
     if (keys.some((k) => next[k] !== prev[k])) store.setState(next, true);
   }
