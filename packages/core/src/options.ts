@@ -169,13 +169,13 @@ export function resolveHeartbeat(
 
 export function resolveOptions(options: SessionOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new SessionOptionsError('options', 'createSession needs an options object with a `transport`.');
+    throw new SessionOptionsError('options', 'expected an object with a `transport`.');
   }
   const { transport } = options;
   if (!transport || typeof transport !== 'object' || typeof transport.attach !== 'function') {
     throw new SessionOptionsError(
       'transport',
-      'required: pass webSocketTransport(url), simulatedTransport(), or an SDK adapter.',
+      'required: webSocketTransport(url), simulatedTransport() or an SDK adapter.',
     );
   }
   if (options.token !== undefined && typeof options.token !== 'string') {

@@ -613,9 +613,7 @@ export function createSession(options: SessionOptions): Session {
   /** Another connection (another tab or device) took the session over. */
   function takenOver(): void {
     emit('disconnect', 'CLIENT_DISCONNECTED');
-    end(
-      new SessionError('error:client:logged_out', 'The session was taken over by another connection (tab or device).'),
-    );
+    end(new SessionError('error:client:logged_out', 'Another tab or device took this session over.'));
   }
 
   // --- inputs --------------------------------------------------------------------------------------
@@ -836,14 +834,14 @@ export function createSession(options: SessionOptions): Session {
   async function login(given?: string): Promise<void> {
     if (destroyed) throw destroyedError();
     if (state.name !== '@idle') {
-      throw invalidState(`login() while ${statusOf(state)}: log out first, or use updateToken()/connect().`);
+      throw invalidState(`login() while ${statusOf(state)}: log out first (or use updateToken()/connect()).`);
     }
     if (given !== undefined && typeof given !== 'string') {
       refuse(new SessionError('error:client:token_invalid', 'login(token): token must be a JWT string.'));
     }
     const token = given ?? opts.token;
     if (token === undefined && !opts.fetchToken) {
-      refuse(invalidState('login() needs a token (argument or `token` option) or the `fetchToken` option.'));
+      refuse(invalidState('login() needs a token: pass one, or set the token or fetchToken option.'));
     }
     tokens.reset();
     if (token !== undefined) {
@@ -867,7 +865,7 @@ export function createSession(options: SessionOptions): Session {
     const status = statusOf(state);
     if (status === 'connected') return;
     if (status === 'disconnected' && tokens.forAttempt() === null && !tokens.canFetch) {
-      throw invalidState('connect(): the server refused the last token; call updateToken(newToken) first.');
+      throw invalidState('connect(): the server refused the last token; call updateToken() first.');
     }
     const done = wait();
     if (status === 'reconnecting') dispatch(retryScheduled);
@@ -907,7 +905,7 @@ export function createSession(options: SessionOptions): Session {
     if (sub !== undefined && owner !== null && sub !== owner) {
       throw new SessionError(
         'error:client:token_invalid',
-        `This token is for "${sub}", but the session is "${owner}"'s: log out and log in to switch users.`,
+        `This token is for "${sub}", not "${owner}": log out and log in to switch users.`,
       );
     }
     await tokens.use(next);
@@ -951,8 +949,7 @@ export function createSession(options: SessionOptions): Session {
     let done: Promise<void>;
     try {
       check('send()');
-      if (!carriesMessages)
-        throw invalidState("send(): this transport does not carry app messages; use the SDK's API.");
+      if (!carriesMessages) throw invalidState("send(): this transport carries no app messages; use the SDK's API.");
       let json: string | undefined;
       let cause: unknown;
       try {

@@ -48,13 +48,10 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
     throw new SessionOptionsError('url', `expected a ws:// or wss:// URL, got ${parsed.protocol}.`);
   }
   if (/[?&](access_)?token=|jwt=/i.test(parsed.search)) {
-    throw new SessionOptionsError('url', 'tokens never go in URLs (they end up in access logs); login sends it.');
+    throw new SessionOptionsError('url', 'tokens never go in URLs (access logs keep them); login sends the token.');
   }
   if (options.WebSocket !== undefined && typeof options.WebSocket !== 'function') {
-    throw new SessionOptionsError(
-      'WebSocket',
-      'expected a WebSocket constructor (in Node: `import WebSocket from "ws"`).',
-    );
+    throw new SessionOptionsError('WebSocket', 'expected a WebSocket constructor (Node: the `ws` package).');
   }
   const attemptTimeoutMs = positiveNumber('connectionTimeoutMs', options.connectionTimeoutMs, 10_000);
   const requestTimeoutMs = positiveNumber('requestTimeoutMs', options.requestTimeoutMs, 10_000);
@@ -74,7 +71,7 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
       if (!Ctor) {
         throw new SessionError(
           'error:client:websocket_unavailable',
-          'No WebSocket here: pass one with webSocketTransport(url, { WebSocket }) (Node 20: the `ws` package).',
+          'No WebSocket here: pass webSocketTransport(url, { WebSocket }) (Node: the `ws` package).',
         );
       }
       let socket: WebSocketLike | undefined;
