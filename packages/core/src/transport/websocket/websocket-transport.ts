@@ -71,7 +71,7 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
       if (!Ctor) {
         throw new SessionError(
           'error:client:websocket_unavailable',
-          'No WebSocket here: pass webSocketTransport(url, { WebSocket }) (Node: the `ws` package).',
+          'No WebSocket here: pass webSocketTransport(url, { WebSocket }) (Node 20: the `ws` package).',
         );
       }
       let socket: WebSocketLike | undefined;
