@@ -66,6 +66,8 @@ export interface SessionServer {
   readonly url: string;
   /** The limits in force (defaults overlaid with the options). */
   readonly limits: Readonly<ServerLimits>;
+  /** Where sessions live and what a restart does to them (the startup banner's line). */
+  readonly registry: string;
   publish: Publish;
   stats(): { sessions: number; connections: number; waiting: number };
   close(): Promise<void>;
@@ -529,6 +531,7 @@ export async function createSessionServer(options: SessionServerOptions): Promis
     port,
     url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}${path}`,
     limits,
+    registry: backend.description,
     publish,
     stats,
     faults,

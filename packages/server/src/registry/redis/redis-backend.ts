@@ -34,6 +34,11 @@ export const deadAfterMs = 10_000;
 const fetchCount = 64;
 /** Sessions whose end could not be written while Redis was away, remembered to write later. */
 export const maxPendingEnds = 100_000;
+/**
+ * After Redis comes back without its data, messages and resumes are refused this long while every
+ * process puts back the sessions it holds (each reconnects within a second).
+ */
+export const recoveryGraceMs = 3000;
 /** Sessions re-registered per script after an outage. */
 const reclaimBatch = 200;
 
@@ -66,6 +71,7 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
   const store = new RedisStore(options, { notice, recovered: () => resync(), lost: () => {} }, log);
   await store.start(3000);
   if (store.ready) {
+    await store.lostData(recoveryGraceMs).catch(() => false);
     await store.heartbeat().catch(() => false);
     counts = await store.counts().catch(() => counts);
   } else {
@@ -313,6 +319,12 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
       do {
         resyncAgain = false;
         if (!store.ready) return;
+        if (await store.lostData(recoveryGraceMs)) {
+          log('warn', 'redis came back without its data: putting back the sessions held here', {
+            redis: store.url,
+            sessions: live.size,
+          });
+        }
         await store.heartbeat();
         await flushPendingEnds();
         await reclaimAll();
@@ -398,6 +410,7 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
             loginEnded(wanted);
           }
         }
+        if (attached?.kind === 'recovering') return refuseLogin(conn);
         if (attached?.kind === 'blocked') {
           ctx.closeWith(conn, CloseCode.rateLimited, 'this session flooded the server; wait', attached.retryAfterMs);
           return;
@@ -504,6 +517,9 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
               b.resolve(r.kind === 'ok' ? (r.counts[i] ?? 0) : 0);
             });
             if (conn.state === 'live') ctx.send(conn, { type: 'message:ack', mid });
+          } else if (r.kind === 'recovering') {
+            fail('Redis is being refilled after it lost its data');
+            refuseMessage(conn, mid);
           } else if (r.kind === 'replaced') {
             fail('the session was resumed elsewhere');
             if (conn.state === 'live') supersede(conn, 'session resumed elsewhere');

@@ -37,6 +37,9 @@ local function chan(p) return P .. 'c:' .. p end
 local SESSIONS = P .. 'sessions'
 local PROCS = P .. 'procs'
 local function member(sid, u) return sid .. '|' .. u end
+-- Set for a few seconds after Redis came back without its data, while every process puts back
+-- the sessions it holds: until then a message or a resume could miss sessions not back yet.
+local function recovering() return redis.call('EXISTS', P .. 'recovering') == 1 end
 
 -- ms > 0: expire; ms == nil: persist (a live session never expires).
 local function setTtl(sid, ms)
@@ -154,9 +157,10 @@ end
 
 const script = (body: string) => `${prelude}\n${body}`;
 
-/** ARGV: P now me sid epoch mid maxMids maxEvents maxBytes …appends. */
+/** ARGV: P now me sid epoch mid maxMids maxEvents maxBytes …appends → {'ok', counts…} | {'dup' | 'replaced' | 'gone' | 'recovering'}. */
 export const takeScript = script(`
 local me, sid, epoch, mid = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+if recovering() then return { 'recovering' } end
 local k = skey(sid)
 local h = redis.call('HMGET', k, 'e', 'm', 'o', 'u')
 if not h[1] then return { 'gone' } end
@@ -172,14 +176,19 @@ table.insert(counts, 1, 'ok')
 return counts
 `);
 
-/** ARGV: P now maxEvents maxBytes …appends. */
+/** ARGV: P now maxEvents maxBytes …appends → counts, or {'recovering'}. */
 export const publishScript = script(`
+if recovering() then return { 'recovering' } end
 return appendAll(5, tonumber(ARGV[3]), tonumber(ARGV[4]))
 `);
 
-/** ARGV: P now me sid user clientSeq → {'ok', q, f, e, previousOwner} | {'unknown'} | {'blocked', ms}. */
+/**
+ * ARGV: P now me sid user clientSeq → {'ok', q, f, e, previousOwner} | {'unknown'} | {'blocked', ms}
+ * | {'recovering'}.
+ */
 export const attachScript = script(`
 local me, sid, user = ARGV[3], ARGV[4], ARGV[5]
+if recovering() then return { 'recovering' } end
 local k = skey(sid)
 local h = redis.call('HMGET', k, 'u', 'o', 'e', 'b', 'q', 'f', 'a', 'z')
 if not h[1] or h[1] ~= user then return { 'unknown' } end

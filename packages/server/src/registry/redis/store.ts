@@ -68,10 +68,15 @@ export type Notice =
 
 export type AttachResult =
   | { kind: 'ok'; lastSeq: number; firstSeq: number; epoch: string; previousOwner: string }
-  | { kind: 'unknown' }
+  | { kind: 'unknown' | 'recovering' }
   | { kind: 'blocked'; retryAfterMs: number };
 
-export type TakeResult = { kind: 'ok'; counts: number[] } | { kind: 'dup' | 'replaced' | 'gone' };
+export type TakeResult = { kind: 'ok'; counts: number[] } | { kind: 'dup' | 'replaced' | 'gone' | 'recovering' };
+
+/** Publishing while Redis is being refilled after it lost its data: try again shortly. */
+export class RecoveringError extends Error {
+  override readonly name = 'RecoveringError';
+}
 
 export interface StoredEventText {
   readonly seq: number;
@@ -113,6 +118,8 @@ export class RedisStore {
   readonly #log: Logger;
   #up = false;
   #everUp = false;
+  /** The boot marker was written (or found) once: its absence later means Redis lost its data. */
+  #bootSeen = false;
   #closed = false;
 
   constructor(options: ResolvedRedisOptions, hooks: StoreHooks, log: Logger) {
@@ -211,7 +218,7 @@ export class RedisStore {
 
   async attach(sid: string, user: string, clientSeq: number): Promise<AttachResult> {
     const r = (await this.#run(scripts.attach, [this.procId, sid, user, clientSeq])) as Reply[];
-    if (r[0] === 'unknown') return { kind: 'unknown' };
+    if (r[0] === 'unknown' || r[0] === 'recovering') return { kind: r[0] };
     if (r[0] === 'blocked') return { kind: 'blocked', retryAfterMs: Number(r[1]) };
     return {
       kind: 'ok',
@@ -245,11 +252,14 @@ export class RedisStore {
       ...appendArgs(appends),
     ])) as Reply[];
     if (r[0] === 'ok') return { kind: 'ok', counts: r.slice(1).map(Number) };
-    return { kind: r[0] as 'dup' | 'replaced' | 'gone' };
+    return { kind: r[0] as 'dup' | 'replaced' | 'gone' | 'recovering' };
   }
 
   async publish(appends: readonly Append[], caps: { maxEvents: number; maxBytes: number }): Promise<number[]> {
     const r = (await this.#run(scripts.publish, [caps.maxEvents, caps.maxBytes, ...appendArgs(appends)])) as Reply[];
+    if (r[0] === 'recovering') {
+      throw new RecoveringError('Redis came back without its data; sessions are being put back: try again shortly');
+    }
     return r.map(Number);
   }
 
@@ -302,6 +312,19 @@ export class RedisStore {
     return out;
   }
 
+  /**
+   * Whether Redis lost its data since this deployment first wrote to it (its boot marker is gone).
+   * If so, marks the next `graceMs` as a recovery: messages and resumes are refused meanwhile.
+   */
+  async lostData(graceMs: number): Promise<boolean> {
+    const set = String(await this.#client.sendCommand(['SET', this.key('boot'), this.procId, 'NX']));
+    const seenBefore = this.#bootSeen;
+    this.#bootSeen = true;
+    if (set !== 'OK' || !seenBefore) return false;
+    await this.#client.sendCommand(['SET', this.key('recovering'), this.procId, 'PX', String(graceMs)]);
+    return true;
+  }
+
   /** Says this process is alive; true when Redis had forgotten it (reaped, or Redis lost its data). */
   async heartbeat(): Promise<boolean> {
     const added = await this.#client.sendCommand(['ZADD', this.key('procs'), String(Date.now()), this.procId]);
@@ -316,20 +339,22 @@ export class RedisStore {
   /** Hand the sessions of processes silent for `deadAfterMs` to the window (one batch at a time). */
   async reapDead(deadAfterMs: number, windowMs: number): Promise<number> {
     const now = Date.now();
-    const dead = (await this.#client.sendCommand([
+    const reply = (await this.#client.sendCommand([
       'ZRANGEBYSCORE',
       this.key('procs'),
       '-inf',
       String(now - deadAfterMs),
       'WITHSCORES',
-    ])) as string[];
+    ])) as Reply[];
+    // RESP2 answers member, score, member, score…; RESP3 answers [member, score] pairs.
+    const dead = reply.flat() as (string | number)[];
     let reaped = 0;
     for (let i = 0; i < dead.length; i += 2) {
-      const proc = dead[i] as string;
+      const proc = String(dead[i]);
       if (proc === this.procId) continue;
       for (let round = 0; round < 100; round++) {
-        const more = await this.#run(scripts.reap, [proc, windowMs, dead[i + 1] as string, 500]);
-        if (more === 0) break;
+        const more = await this.#run(scripts.reap, [proc, windowMs, String(dead[i + 1]), 500]);
+        if (Number(more) === 0) break;
       }
       reaped++;
     }
