@@ -95,12 +95,13 @@ function complete(text: string): boolean {
   return value();
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** Start one; `port` picks the port (default: a free one). */
+export async function startRedis(options: { port?: number } = {}): Promise<RedisServer> {
   if (!redisAvailable()) {
     throw new Error('redis-server is not installed: apt-get install -y redis-server (.ci/run does)');
   }
   const dir = mkdtempSync(join(tmpdir(), 'nexmo-session-redis-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
   let output = '';
