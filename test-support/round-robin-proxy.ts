@@ -34,6 +34,8 @@ export async function startRoundRobinProxy(backendPorts: () => readonly number[]
     const entry = { client, upstream: null as Socket | null, index: -1 };
     open.add(entry);
     client.pause();
+    // As load balancers do: small frames go out at once, not after the peer's delayed ACK (Nagle).
+    client.setNoDelay(true);
     client.on('error', () => {});
     client.on('close', () => {
       entry.upstream?.destroy();
@@ -47,6 +49,7 @@ export async function startRoundRobinProxy(backendPorts: () => readonly number[]
       }
       const index = (first + attempt) % ports.length;
       const upstream = connect(ports[index] as number, '127.0.0.1');
+      upstream.setNoDelay(true);
       let connected = false;
       upstream.once('connect', () => {
         connected = true;

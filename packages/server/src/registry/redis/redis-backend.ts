@@ -110,12 +110,12 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
     ctx.closeWith(conn, CloseCode.unavailable, unavailableLogin, unavailableRetryMs());
   }
 
-  function refuseMessage(conn: Connection, mid: string): void {
+  function refuseMessage(conn: Connection, mid: string, why = 'redis unavailable'): void {
     if (conn.state !== 'live') return;
     const retryAfterMs = unavailableRetryMs();
     // Later messages must not overtake this one: they are refused until it comes back.
     conn.gate.hold(mid, Date.now(), retryAfterMs);
-    logRefusal('message nacked: redis unavailable', { sessionId: conn.session?.id });
+    logRefusal(`message nacked: ${why}`, { sessionId: conn.session?.id });
     ctx.nack(conn, mid, 'rate_limited', unavailableMessage, retryAfterMs);
   }
 
@@ -519,14 +519,14 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
             if (conn.state === 'live') ctx.send(conn, { type: 'message:ack', mid });
           } else if (r.kind === 'recovering') {
             fail('Redis is being refilled after it lost its data');
-            refuseMessage(conn, mid);
+            refuseMessage(conn, mid, 'redis is being refilled after it lost its data');
           } else if (r.kind === 'replaced') {
             fail('the session was resumed elsewhere');
             if (conn.state === 'live') supersede(conn, 'session resumed elsewhere');
           } else {
             fail('the session is missing in Redis');
             resync();
-            refuseMessage(conn, mid);
+            refuseMessage(conn, mid, 'the session is missing in redis; putting it back');
           }
         },
         () => {
