@@ -71,6 +71,20 @@ describe('several processes (Redis): Redis restarted mid-traffic', () => {
     await until(() => probe.frames.filter((f) => f.type === 'pong').length > pongs, 3000, 'a pong');
     await sleep(1000);
     await c.redis.restart();
+    const restartedAt = Date.now();
+    // Redis came back empty: the first process to see it says so, and messages and resumes wait
+    // until all three have put their sessions back (well before the 10 s cap).
+    await until(
+      () => c.processes.some((p) => p.output().includes('redis came back without its data')),
+      10_000,
+      'the data loss noticed',
+    );
+    await until(
+      async () => (await c.redis.command('EXISTS', 'nexmo-session:recovering')).startsWith(':0'),
+      10_000,
+      'the recovery to end',
+    );
+    expect(Date.now() - restartedAt).toBeLessThan(8000);
 
     try {
       await traffic;

@@ -35,10 +35,10 @@ const fetchCount = 64;
 /** Sessions whose end could not be written while Redis was away, remembered to write later. */
 export const maxPendingEnds = 100_000;
 /**
- * After Redis comes back without its data, messages and resumes are refused this long while every
- * process puts back the sessions it holds (each reconnects within a second).
+ * After Redis comes back without its data, messages and resumes are refused until every process
+ * alive before has put back the sessions it holds (about a second), or this long at most.
  */
-export const recoveryGraceMs = 3000;
+export const recoveryMaxMs = 10_000;
 /** Sessions re-registered per script after an outage. */
 const reclaimBatch = 200;
 
@@ -71,8 +71,8 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
   const store = new RedisStore(options, { notice, recovered: () => resync(), lost: () => {} }, log);
   await store.start(3000);
   if (store.ready) {
-    await store.lostData(recoveryGraceMs).catch(() => false);
-    await store.heartbeat().catch(() => false);
+    await store.lostData(recoveryMaxMs).catch(() => false);
+    await store.heartbeat(deadAfterMs).catch(() => false);
     counts = await store.counts().catch(() => counts);
   } else {
     log('warn', 'redis not reachable yet: logins and resumes are refused (4503) until it is', { redis: store.url });
@@ -319,15 +319,16 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
       do {
         resyncAgain = false;
         if (!store.ready) return;
-        if (await store.lostData(recoveryGraceMs)) {
+        if (await store.lostData(recoveryMaxMs)) {
           log('warn', 'redis came back without its data: putting back the sessions held here', {
             redis: store.url,
             sessions: live.size,
           });
         }
-        await store.heartbeat();
+        await store.heartbeat(deadAfterMs);
         await flushPendingEnds();
         await reclaimAll();
+        await store.putBack();
         await reconcile();
       } while (resyncAgain);
     };
@@ -353,7 +354,7 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
         resyncWanted = true;
         return;
       }
-      const forgotten = await store.heartbeat();
+      const forgotten = await store.heartbeat(deadAfterMs);
       if (forgotten || resyncWanted) {
         resyncWanted = false;
         resync();

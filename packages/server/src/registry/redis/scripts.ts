@@ -37,8 +37,8 @@ local function chan(p) return P .. 'c:' .. p end
 local SESSIONS = P .. 'sessions'
 local PROCS = P .. 'procs'
 local function member(sid, u) return sid .. '|' .. u end
--- Set for a few seconds after Redis came back without its data, while every process puts back
--- the sessions it holds: until then a message or a resume could miss sessions not back yet.
+-- Set after Redis came back without its data, until every process alive before puts back the
+-- sessions it holds (or a cap): until then a message or a resume could miss sessions not back yet.
 local function recovering() return redis.call('EXISTS', P .. 'recovering') == 1 end
 
 -- ms > 0: expire; ms == nil: persist (a live session never expires).
@@ -388,4 +388,31 @@ for _, m in ipairs(stale) do
   end
 end
 return #stale
+`);
+
+/**
+ * ARGV: P now me seenBefore capMs peers…: write the boot marker; if it was missing although this
+ * process had seen it, Redis lost its data: refuse messages and resumes until every peer alive
+ * before has put its sessions back (or capMs). The first process to look decides, atomically, so
+ * every other one looks (and later reports) after the list exists. → 1 when Redis lost its data.
+ */
+export const bootScript = script(`
+if not redis.call('SET', P .. 'boot', ARGV[3], 'NX') then return 0 end
+if ARGV[4] ~= '1' then return 0 end
+local waiting = P .. 'recovering:waiting'
+redis.call('SET', P .. 'recovering', ARGV[3], 'PX', ARGV[5])
+redis.call('DEL', waiting)
+for i = 6, #ARGV do redis.call('SADD', waiting, ARGV[i]) end
+redis.call('PEXPIRE', waiting, ARGV[5])
+return 1
+`);
+
+/** ARGV: P now me: this process has put its sessions back; the last one ends the recovery. */
+export const putBackScript = script(`
+local waiting = P .. 'recovering:waiting'
+redis.call('SREM', waiting, ARGV[3])
+if redis.call('EXISTS', P .. 'recovering') == 1 and redis.call('SCARD', waiting) == 0 then
+  redis.call('DEL', P .. 'recovering')
+end
+return 0
 `);

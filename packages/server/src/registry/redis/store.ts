@@ -15,12 +15,14 @@ import {
   ackScript,
   attachScript,
   blockScript,
+  bootScript,
   createScript,
   detachScript,
   janitorScript,
   liveDeadline,
   logoutScript,
   publishScript,
+  putBackScript,
   rangeScript,
   reapScript,
   reclaimScript,
@@ -49,6 +51,8 @@ const scripts = {
   reclaim: loaded(reclaimScript),
   reap: loaded(reapScript),
   janitor: loaded(janitorScript),
+  boot: loaded(bootScript),
+  putBack: loaded(putBackScript),
 };
 
 /** An event to append: to every session ('*'), or to a userId or sessionId. */
@@ -120,6 +124,8 @@ export class RedisStore {
   #everUp = false;
   /** The boot marker was written (or found) once: its absence later means Redis lost its data. */
   #bootSeen = false;
+  /** Processes that beat recently, as of this process's last heartbeat. */
+  #peers: string[] = [];
   #closed = false;
 
   constructor(options: ResolvedRedisOptions, hooks: StoreHooks, log: Logger) {
@@ -313,21 +319,35 @@ export class RedisStore {
   }
 
   /**
-   * Whether Redis lost its data since this deployment first wrote to it (its boot marker is gone).
-   * If so, marks the next `graceMs` as a recovery: messages and resumes are refused meanwhile.
+   * Whether Redis lost its data since this process first saw it (its boot marker is gone). If so,
+   * messages and resumes are refused until every process alive before has put its sessions back
+   * (`putBack`), or for `capMs` at most.
    */
-  async lostData(graceMs: number): Promise<boolean> {
-    const set = String(await this.#client.sendCommand(['SET', this.key('boot'), this.procId, 'NX']));
+  async lostData(capMs: number): Promise<boolean> {
     const seenBefore = this.#bootSeen;
+    const peers = new Set([...this.#peers, this.procId]);
+    const lost = await this.#run(scripts.boot, [this.procId, seenBefore ? '1' : '0', capMs, ...peers]);
     this.#bootSeen = true;
-    if (set !== 'OK' || !seenBefore) return false;
-    await this.#client.sendCommand(['SET', this.key('recovering'), this.procId, 'PX', String(graceMs)]);
-    return true;
+    return Number(lost) === 1;
+  }
+
+  /** This process has put back what it holds (ends a recovery once every peer has). */
+  async putBack(): Promise<void> {
+    await this.#run(scripts.putBack, [this.procId]);
   }
 
   /** Says this process is alive; true when Redis had forgotten it (reaped, or Redis lost its data). */
-  async heartbeat(): Promise<boolean> {
-    const added = await this.#client.sendCommand(['ZADD', this.key('procs'), String(Date.now()), this.procId]);
+  async heartbeat(aliveWithinMs: number): Promise<boolean> {
+    const now = Date.now();
+    const added = await this.#client.sendCommand(['ZADD', this.key('procs'), String(now), this.procId]);
+    // Who else is alive, for the next recovery (it waits for them).
+    const peers = await this.#client.sendCommand([
+      'ZRANGEBYSCORE',
+      this.key('procs'),
+      String(now - aliveWithinMs),
+      '+inf',
+    ]);
+    this.#peers = (peers as unknown as string[]).map(String);
     return Number(added) === 1;
   }
 
