@@ -78,6 +78,23 @@ describe('Redis backend: one store for every process', () => {
     expect(back.bodies()[0]).toBe(`${'x'.repeat(5000 * reference.firstSeq)}${reference.firstSeq - 1}`);
   }, 30_000);
 
+  it('what a client acknowledges leaves its log in Redis: in batches while live, and when its socket ends', async () => {
+    const { a, prefix } = await pair();
+    const c = await login(a.url, 'acker');
+    const log = `${prefix}s:${c.sessionId}:log`;
+    for (let i = 0; i < 100; i++) await a.publish('acker', i);
+    await until(() => c.lastSeq === 100, 5000, 'the events');
+    // 100 acknowledged: written by the next heartbeat at the latest.
+    await until(async () => integer(await redis.command('XLEN', log)) === 0, 5000, 'the log trimmed');
+    for (let i = 0; i < 5; i++) await a.publish('acker', i);
+    await until(() => c.lastSeq === 105, 5000, 'five more');
+    await c.close();
+    await until(async () => integer(await redis.command('PTTL', log)) > 0, 5000, 'the session waiting');
+    expect(integer(await redis.command('XLEN', log))).toBe(0);
+    const back = await login(a.url, 'acker', { sessionId: c.sessionId, lastSeq: 105 });
+    expect(back.success).toMatchObject({ resumed: true, lastSeq: 105, firstSeq: 106 });
+  });
+
   it('a message id taken on one process is acknowledged, not repeated, when it is sent again on the other', async () => {
     const { a, b } = await pair();
     const watcher = await login(b.url, 'watcher');

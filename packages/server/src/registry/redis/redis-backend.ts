@@ -39,6 +39,12 @@ export const maxPendingEnds = 100_000;
  * alive before has put back the sessions it holds (about a second), or this long at most.
  */
 export const recoveryMaxMs = 10_000;
+/**
+ * A client's acks are written to Redis (trimming its log) once this many events are acknowledged,
+ * else at the next heartbeat, or when its socket ends: the log holds them a little longer, and a
+ * busy session costs one ack script per batch instead of one per event.
+ */
+const ackBatchEvents = 64;
 /** Sessions re-registered per script after an outage. */
 const reclaimBatch = 200;
 
@@ -226,7 +232,7 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
       () => {
         s.acking = false;
         s.ackDone = Math.max(s.ackDone, upTo);
-        flushAck(conn);
+        if (s.ackWanted - s.ackDone >= ackBatchEvents) flushAck(conn);
       },
       () => {
         s.acking = false;
@@ -240,12 +246,14 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
     pendingEnds.set(sid, end);
   }
 
-  function writeDetach(sid: string, epoch: string, lostAt: number): void {
+  function writeDetach(sid: string, epoch: string, lostAt: number, ackSeq = 0): void {
     if (!store.ready) {
       rememberEnd(sid, { kind: 'detach', epoch, lostAt });
       return;
     }
-    track(store.detach(sid, epoch, lostAt, windowMs)).catch(() => rememberEnd(sid, { kind: 'detach', epoch, lostAt }));
+    track(store.detach(sid, epoch, lostAt, windowMs, ackSeq)).catch(() =>
+      rememberEnd(sid, { kind: 'detach', epoch, lostAt }),
+    );
   }
 
   async function flushPendingEnds(): Promise<void> {
@@ -540,7 +548,7 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
     ack(conn, seq) {
       const s = sessionOf(conn);
       if (seq > s.ackWanted) s.ackWanted = seq;
-      flushAck(conn);
+      if (s.ackWanted - s.ackDone >= ackBatchEvents) flushAck(conn);
     },
 
     logout(conn, rid) {
@@ -567,7 +575,7 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
       if (live.get(s.id) === conn) live.delete(s.id);
       if (s.done) return;
       s.done = true;
-      writeDetach(s.id, s.epoch, Date.now());
+      writeDetach(s.id, s.epoch, Date.now(), s.ackWanted);
     },
 
     flooded(conn, retryAfterMs) {

@@ -242,19 +242,22 @@ return ended
 `);
 
 /**
- * ARGV: P now me sid epoch lostAt window. epoch '' detaches whatever this process still holds
- * under that id (reconciliation). → 1 detached, 0 not ours (taken over, ended, or gone).
+ * ARGV: P now me sid epoch lostAt window ackSeq. epoch '' detaches whatever this process still
+ * holds under that id (reconciliation). Events up to ackSeq (what the client acknowledged last)
+ * are dropped on the way. → 1 detached, 0 not ours (taken over, ended, or gone).
  */
 export const detachScript = script(`
 local me, sid, epoch, lostAt, window = ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
 local k = skey(sid)
-local h = redis.call('HMGET', k, 'e', 'o', 'u')
+local h = redis.call('HMGET', k, 'e', 'o', 'u', 'q', 'f', 'a', 'z')
 if not h[1] then redis.call('SREM', pkey(me), sid); return 0 end
 if epoch ~= '' and h[1] ~= epoch then return 0 end
 if epoch == '' and h[2] ~= me then redis.call('SREM', pkey(me), sid); return 0 end
 local ttl = lostAt + window - now
 if ttl <= 0 then remove(sid, h[3], me); return 1 end
-redis.call('HSET', k, 'o', '', 'l', n(lostAt))
+local st = { q = tonumber(h[4]), f = tonumber(h[5]), a = tonumber(h[6]), z = tonumber(h[7]) }
+ackTo(sid, st, math.min(tonumber(ARGV[8]), st.q))
+redis.call('HSET', k, 'o', '', 'l', n(lostAt), 'f', n(st.f), 'z', n(st.z))
 setTtl(sid, ttl)
 redis.call('ZADD', SESSIONS, n(lostAt + window), member(sid, h[3]))
 redis.call('SREM', pkey(me), sid)

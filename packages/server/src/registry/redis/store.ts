@@ -269,12 +269,12 @@ export class RedisStore {
     return r.map(Number);
   }
 
-  async detach(sid: string, epoch: string, lostAt: number, windowMs: number): Promise<boolean> {
-    return (await this.#run(scripts.detach, [this.procId, sid, epoch, lostAt, windowMs])) === 1;
+  async detach(sid: string, epoch: string, lostAt: number, windowMs: number, ackSeq = 0): Promise<boolean> {
+    return Number(await this.#run(scripts.detach, [this.procId, sid, epoch, lostAt, windowMs, ackSeq])) === 1;
   }
 
   async logout(sid: string, epoch: string): Promise<boolean> {
-    return (await this.#run(scripts.logout, [this.procId, sid, epoch])) === 1;
+    return Number(await this.#run(scripts.logout, [this.procId, sid, epoch])) === 1;
   }
 
   async block(sid: string, epoch: string, until: number): Promise<void> {
