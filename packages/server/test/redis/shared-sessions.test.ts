@@ -163,7 +163,7 @@ describe('Redis backend: one store for every process', () => {
   it('a flood on one process blocks resuming that session on the other until retryAfterMs', async () => {
     const { a, b } = await pair();
     const flooder = await login(a.url, 'flooder');
-    for (let i = 0; i < 2100; i++) flooder.send({ type: 'ping', t: i });
+    for (let i = 0; i < 10_000; i++) flooder.send({ type: 'ping', t: i });
     await until(() => flooder.closed !== null, 5000, 'the flood cut');
     expect(flooder.closed?.code).toBe(4429);
     const refused = await login(b.url, 'flooder', { sessionId: flooder.sessionId, lastSeq: 0 }).catch(
