@@ -10,7 +10,10 @@
  *   - Redis commands per message (INFO commandstats deltas over the messaging phase; commands
  *     run inside our Lua scripts count one each, the scripts themselves are shown apart).
  *
- * Usage: node bench/run.mjs bench/redis-compare.ts [clients=600] [messagesPerClient=20]
+ * The two sides run in turns, ROUNDS times each, so load from elsewhere on the machine falls on
+ * both; the table shows medians (messages per second with its range).
+ *
+ * Usage: node bench/run.mjs bench/redis-compare.ts [clients=600] [messagesPerClient=20] [rounds=3]
  */
 import { createSecretKey } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,6 +31,7 @@ import { startRoundRobinProxy } from '../test-support/round-robin-proxy.js';
 
 const CLIENTS = Number(process.argv[2] ?? 600);
 const MESSAGES = Number(process.argv[3] ?? 20);
+const ROUNDS = Number(process.argv[4] ?? 3);
 const PROCESSES = 3;
 const KILLED = 1;
 const RECONNECT_AFTER_MS = 1000;
@@ -291,17 +295,44 @@ try {
       ),
     )),
   );
-  const results = [await measure(ours, redis), await measure(socketio, redis)];
+  const runs: Result[][] = [[], []];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, side] of [ours, socketio].entries()) {
+      const r = await measure(side, redis);
+      runs[i]?.push(r);
+      console.log(
+        `round ${round + 1}: ${r.name}: ${r.messagesPerSecond.toFixed(0)} msgs/s, resumed ${r.resumed}/${r.killedClients}`,
+      );
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const summary = runs.map((rs) => ({
+    name: (rs[0] as Result).name,
+    resumed: rs.reduce((n, r) => n + r.resumed, 0),
+    killedClients: rs.reduce((n, r) => n + r.killedClients, 0),
+    allBackMs: median(rs.map((r) => r.allBackMs)),
+    messagesPerSecond: median(rs.map((r) => r.messagesPerSecond)),
+    messagesRange: `${Math.min(...rs.map((r) => r.messagesPerSecond)).toFixed(0)}–${Math.max(...rs.map((r) => r.messagesPerSecond)).toFixed(0)}`,
+    delivered: rs.reduce((n, r) => n + r.delivered, 0),
+    loginsPerSecond: median(rs.map((r) => r.loginsPerSecond)),
+    heapKbPerSession: median(rs.map((r) => r.heapKbPerSession)),
+    rssMb: median(rs.map((r) => r.rssMb)),
+    redisBytesPerSession: median(rs.map((r) => r.redisBytesPerSession)),
+    commandsPerMessage: median(rs.map((r) => r.commandsPerMessage)),
+    scriptsPerMessage: median(rs.map((r) => r.scriptsPerMessage)),
+    topCommands: (rs[0] as Result).topCommands,
+  }));
+  type Summary = (typeof summary)[number];
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, Redis ${version}`;
   console.log(
     `\nSeveral processes sharing Redis: ${PROCESSES} processes, ${CLIENTS} clients behind a round-robin TCP proxy, ` +
-      `${MESSAGES} messages each (${new Date().toISOString().slice(0, 10)}; ${machine})\n`,
+      `${MESSAGES} messages each, ${ROUNDS} rounds per side in turns (${new Date().toISOString().slice(0, 10)}; ${machine})\n`,
   );
-  const rows: [string, (r: Result) => string][] = [
+  const rows: [string, (r: Summary) => string][] = [
     ['sessions resumed after SIGKILL of one process', (r) => `${r.resumed} of ${r.killedClients}`],
-    ['  all of them reconnected within', (r) => `${(r.allBackMs / 1000).toFixed(1)} s`],
-    ['acknowledged messages per second', (r) => r.messagesPerSecond.toFixed(0)],
-    ['  delivered to their recipient', (r) => `${r.delivered} of ${CLIENTS * MESSAGES}`],
+    ['  all of them reconnected within (median)', (r) => `${(r.allBackMs / 1000).toFixed(1)} s`],
+    ['acknowledged messages per second (median)', (r) => `${r.messagesPerSecond.toFixed(0)} (${r.messagesRange})`],
+    ['  delivered to their recipient', (r) => `${r.delivered} of ${ROUNDS * CLIENTS * MESSAGES}`],
     ['logins per second', (r) => r.loginsPerSecond.toFixed(0)],
     ['heap per session (3 processes, after GC)', (r) => `${r.heapKbPerSession.toFixed(1)} kB`],
     ['RSS of the 3 processes with every session', (r) => `${r.rssMb.toFixed(0)} MB`],
@@ -310,13 +341,13 @@ try {
     ['  of which scripts (EVALSHA)', (r) => r.scriptsPerMessage.toFixed(2)],
   ];
   const w = Math.max(...rows.map(([l]) => l.length)) + 2;
-  console.log(`${''.padEnd(w)}${results.map((r) => r.name.padEnd(52)).join('')}`);
-  for (const [label, f] of rows) console.log(`${label.padEnd(w)}${results.map((r) => f(r).padEnd(52)).join('')}`);
-  for (const r of results) console.log(`\n${r.name}: top commands per message: ${r.topCommands}`);
+  console.log(`${''.padEnd(w)}${summary.map((r) => r.name.padEnd(52)).join('')}`);
+  for (const [label, f] of rows) console.log(`${label.padEnd(w)}${summary.map((r) => f(r).padEnd(52)).join('')}`);
+  for (const r of summary) console.log(`\n${r.name}: top commands per message: ${r.topCommands}`);
   mkdirSync('bench/results', { recursive: true });
   writeFileSync(
     'bench/results/redis.json',
-    `${JSON.stringify({ date: new Date().toISOString(), machine, clients: CLIENTS, messages: MESSAGES, results }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, clients: CLIENTS, messages: MESSAGES, rounds: ROUNDS, summary, runs }, null, 2)}\n`,
   );
 } finally {
   await redis.stop();
