@@ -101,7 +101,7 @@ export async function startRedis(options: { port?: number } = {}): Promise<Redis
     throw new Error('redis-server is not installed: apt-get install -y redis-server (.ci/run does)');
   }
   const dir = mkdtempSync(join(tmpdir(), 'nexmo-session-redis-'));
-  const port = options.port ?? (await freePort());
+  let port = options.port ?? (await freePort());
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
   let output = '';
@@ -139,10 +139,24 @@ export async function startRedis(options: { port?: number } = {}): Promise<Redis
     await exited;
   }
 
-  await launch();
+  // A free port can be taken between the probe and the bind: try another one (unless asked for one).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (err) {
+      await kill();
+      if (options.port !== undefined || attempt === 3) throw err;
+      port = await freePort();
+    }
+  }
   return {
-    port,
-    url: `redis://127.0.0.1:${port}`,
+    get port() {
+      return port;
+    },
+    get url() {
+      return `redis://127.0.0.1:${port}`;
+    },
     get pid() {
       return child?.pid ?? -1;
     },

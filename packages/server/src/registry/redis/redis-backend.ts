@@ -54,6 +54,7 @@ const sessionIdPattern = /^ses-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[
 const unavailableRetryMs = () => 1000 + Math.floor(Math.random() * 1000);
 
 const unavailableLogin = 'sessions are unavailable: the shared store (Redis) cannot be reached; try again';
+const recoveringLogin = 'sessions are being put back after Redis lost its data; try again';
 const unavailableMessage = 'not taken: the shared store (Redis) cannot be reached; send it again after retryAfterMs';
 
 export async function redisBackend(given: string | RedisOptions, ctx: BackendContext): Promise<SessionBackend> {
@@ -111,9 +112,9 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
     log('warn', message, { redis: store.url, ...fields });
   }
 
-  function refuseLogin(conn: Connection, err?: unknown): void {
-    logRefusal('login refused: redis unavailable (4503)', err ? { error: String(err) } : {});
-    ctx.closeWith(conn, CloseCode.unavailable, unavailableLogin, unavailableRetryMs());
+  function refuseLogin(conn: Connection, err?: unknown, message = unavailableLogin): void {
+    logRefusal(`login refused (4503): ${message}`, err ? { error: String(err) } : {});
+    ctx.closeWith(conn, CloseCode.unavailable, message, unavailableRetryMs());
   }
 
   function refuseMessage(conn: Connection, mid: string, why = 'redis unavailable'): void {
@@ -419,7 +420,7 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
             loginEnded(wanted);
           }
         }
-        if (attached?.kind === 'recovering') return refuseLogin(conn);
+        if (attached?.kind === 'recovering') return refuseLogin(conn, undefined, recoveringLogin);
         if (attached?.kind === 'blocked') {
           ctx.closeWith(conn, CloseCode.rateLimited, 'this session flooded the server; wait', attached.retryAfterMs);
           return;
