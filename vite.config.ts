@@ -156,7 +156,7 @@ export default defineConfig({
           name: 'react18',
           ...reactTests,
           env: { EXPECTED_REACT_MAJOR: '18' },
-          server: { deps: { inline: [/@testing-library\/react/, /storybook/] } },
+          server: { deps: { inline: [/@testing-library\/react/, /storybook/, /zustand/] } },
         },
       },
       {
@@ -165,7 +165,13 @@ export default defineConfig({
       },
       {
         resolve: { alias: [...react18Alias, ...alias] },
-        test: { name: 'react18-ssr', ...ssrTests, env: { EXPECTED_REACT_MAJOR: '18' } },
+        // zustand's React binding is inlined so the alias gives it React 18 too.
+        test: {
+          name: 'react18-ssr',
+          ...ssrTests,
+          env: { EXPECTED_REACT_MAJOR: '18' },
+          server: { deps: { inline: [/zustand/] } },
+        },
       },
       {
         resolve: { alias },

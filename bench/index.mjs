@@ -6,3 +6,4 @@ run(['bench/bundle.mjs']);
 run(['bench/run.mjs', 'bench/renders.tsx']);
 run(['bench/run.mjs', 'bench/recovery.ts']);
 run(['bench/run.mjs', 'bench/server-compare.ts']);
+run(['bench/run.mjs', 'bench/redis-compare.ts']);

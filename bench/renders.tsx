@@ -65,11 +65,17 @@ root.render(
     ))}
     <ConnectionStatusBadge />
     <ConnectionBanner
+      // Each render of a visible "reconnecting" banner calls exactly one of these.
       messages={{
         reconnecting: ({ attempt, maxRetries }) => {
           renders.banner++;
           return `attempt ${attempt} of ${maxRetries}`;
         },
+        waiting: ({ attempt, maxRetries }) => {
+          renders.banner++;
+          return `waiting for attempt ${attempt} of ${maxRetries}`;
+        },
+        reconnectingNow: 'reconnecting',
       }}
     />
   </SessionProvider>,

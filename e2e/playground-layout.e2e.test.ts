@@ -1,6 +1,6 @@
 /**
- * The playground as a newcomer first meets it: a quiet console, a phone-width layout, an event
- * log that follows, a dark theme. Screenshots at 1280 and 375 px, light and dark, land in
+ * The playground as a newcomer first meets it: a quiet console, a phone-width layout, the
+ * devtools panel, a dark theme. Screenshots at 1280 and 375 px, light and dark, land in
  * artifacts/playground/ (git-ignored).
  */
 import { mkdirSync } from 'node:fs';
@@ -45,10 +45,16 @@ async function open(width: number, colorScheme: 'light' | 'dark' = 'light') {
 }
 
 const drop = (sub: string) => fetch(`${serverUrl}/dev/drop?sub=${sub}`, { method: 'POST' });
-const logEntries = (page: Page) => page.getByTestId('event-log').locator('li').count();
-/** Pixels between the log's visible bottom and its content's bottom. */
-const logGapPx = (page: Page) =>
-  page.getByTestId('event-log').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+/** The devtools' event timeline, newest first, as "name detail" lines. */
+const timeline = (page: Page) =>
+  page.locator('.nxs-devtools__event').evaluateAll((items) =>
+    items.map((li) =>
+      [...li.querySelectorAll('.nxs-devtools__event-name, .nxs-devtools__event-detail')]
+        .map((el) => el.textContent)
+        .filter(Boolean)
+        .join(' '),
+    ),
+  );
 
 describe('the playground as a newcomer meets it', () => {
   it('goes offline and back without a single console error or warning', async () => {
@@ -75,36 +81,42 @@ describe('the playground as a newcomer meets it', () => {
     });
     expect(box.lines).toBeLessThanOrEqual(2);
     expect(box.width).toBeGreaterThan(250); // one character per line was 14 px wide
+    // The devtools' one-column layout gives the event list a height (it once collapsed to 0 px).
+    // And the store below it starts where the list ends (it once overlapped the list).
+    const [list, store] = await Promise.all(
+      ['.nxs-devtools__timeline', '.nxs-devtools__table'].map((s) =>
+        page.locator(s).evaluate((el) => el.getBoundingClientRect().toJSON() as DOMRect),
+      ),
+    );
+    expect(list?.height).toBeGreaterThan(30);
+    expect(store?.top).toBeGreaterThanOrEqual((list?.bottom ?? Number.POSITIVE_INFINITY) - 1);
     expect(await axeViolations(page)).toEqual([]);
   });
 
-  it('the event log follows the newest entry, stops while the reader scrolls up, and resumes at the bottom', async () => {
+  it('the devtools panel is open from the start: newest event first, machine state, Escape closes it', async () => {
     const { page } = await open(1100);
     await signIn(page, app.url, serverUrl, { sub: 'quinn' });
-    const log = page.getByTestId('event-log');
-    // Outages until the log overflows its box.
-    for (let i = 0; i < 8 && !(await log.evaluate((el) => el.scrollHeight > el.clientHeight * 1.5)); i++) {
-      await drop('quinn');
-      await page.locator('.nxs-badge[data-state="reconnecting"]').waitFor();
-      await page.locator('.nxs-badge[data-state="connected"]').waitFor();
-      await page.waitForTimeout(100);
-    }
-    expect(await log.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
-    expect(await logGapPx(page)).toBeLessThanOrEqual(2);
-
-    await log.evaluate((el) => el.scrollTo({ top: 0 }));
-    const before = await logEntries(page);
+    const panel = page.getByRole('region', { name: 'Session devtools' });
+    await panel.waitFor();
+    await expect.poll(() => panel.getByTestId('machine-state').textContent()).toBe('@ok.connected');
     await drop('quinn');
-    await expect.poll(() => logEntries(page)).toBeGreaterThan(before);
-    expect(await log.evaluate((el) => el.scrollTop)).toBe(0); // left where the reader is
-
-    await log.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    await page.locator('.nxs-badge[data-state="reconnecting"]').waitFor();
     await page.locator('.nxs-badge[data-state="connected"]').waitFor();
-    const settled = await logEntries(page);
-    await drop('quinn');
-    await expect.poll(() => logEntries(page)).toBeGreaterThan(settled);
+    await expect.poll(async () => (await timeline(page))[0]).toBe('status connected');
+    const events = await timeline(page);
+    expect(events.indexOf('disconnect CONNECTION_FAILED')).toBeGreaterThan(events.indexOf('reconnecting 1'));
+    expect(events.indexOf('reconnecting 1')).toBeGreaterThan(0);
+    // The page stays usable above the panel: the fault buttons are still reachable.
+    await page.getByRole('button', { name: 'Go offline' }).click();
+    await page.locator('.nxs-banner[data-state="offline"]').waitFor();
+    await expect.poll(() => panel.getByTestId('notice').textContent()).toBe('offline');
+    await page.getByRole('button', { name: 'Go online' }).click();
     await page.locator('.nxs-badge[data-state="connected"]').waitFor();
-    await expect.poll(() => logGapPx(page)).toBeLessThanOrEqual(2);
+    await panel.getByRole('button', { name: 'Clear events' }).focus();
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Session devtools');
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   for (const colorScheme of ['light', 'dark'] as const) {

@@ -13,6 +13,8 @@ export interface ChildServer {
   ask<T>(type: string): Promise<T>;
   /** Ask the child to exit and wait until it has. */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash would; resolves once it has exited. */
+  kill(): Promise<void>;
 }
 
 export function forkServer(script: string, args: string[] = []): ChildServer {
@@ -36,6 +38,13 @@ export function forkServer(script: string, args: string[] = []): ChildServer {
       return new Promise((resolve) => {
         proc.once('exit', () => resolve());
         proc.send({ type: 'exit' });
+      });
+    },
+    kill() {
+      return new Promise((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+        proc.once('exit', () => resolve());
+        proc.kill('SIGKILL');
       });
     },
   };

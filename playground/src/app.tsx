@@ -10,10 +10,10 @@ import {
   useSessionEvent,
   useSessionInstance,
 } from '@nexmo-session/react';
+import { SessionDevtools } from '@nexmo-session/react/devtools';
 import type { FormEvent } from 'react';
 import { useEffect, useState } from 'react';
 import { devToken, fault, reconnect, serverWs } from './config.js';
-import { EventLog } from './event-log.js';
 import { network, setOnline } from './offline.js';
 
 interface SignedIn {
@@ -129,8 +129,8 @@ function Playground({ me, onSignOut }: { me: SignedIn; onSignOut: () => void }) 
         <Chat />
         <Call />
         <Faults sub={me.sub} />
-        <EventLog />
       </div>
+      <SessionDevtools initialIsOpen />
     </main>
   );
 }

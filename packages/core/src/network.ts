@@ -15,20 +15,16 @@ export const browserNetwork: NetworkSource = {
   isOnline: () => (typeof navigator === 'undefined' ? true : navigator.onLine !== false),
   subscribe(listener) {
     if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return () => {};
-    const online = () => listener('online');
-    const offline = () => listener('offline');
-    // A tab coming back to the foreground may hold a socket that died while it slept.
-    const visible = () => {
-      if (typeof document !== 'undefined' && document.visibilityState === 'visible') listener('visible');
-    };
     const doc = typeof document === 'undefined' ? null : document;
-    window.addEventListener('online', online);
-    window.addEventListener('offline', offline);
-    doc?.addEventListener('visibilitychange', visible);
+    // A tab coming back to the foreground may hold a socket that died while it slept.
+    const events: [EventTarget | null, string, () => void][] = [
+      [window, 'online', () => listener('online')],
+      [window, 'offline', () => listener('offline')],
+      [doc, 'visibilitychange', () => doc?.visibilityState === 'visible' && listener('visible')],
+    ];
+    for (const [target, type, fn] of events) target?.addEventListener(type, fn);
     return () => {
-      window.removeEventListener('online', online);
-      window.removeEventListener('offline', offline);
-      doc?.removeEventListener('visibilitychange', visible);
+      for (const [target, type, fn] of events) target?.removeEventListener(type, fn);
     };
   },
 };

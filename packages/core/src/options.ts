@@ -59,10 +59,12 @@ export interface ResolvedOptions {
   transport: Transport;
   token: string | undefined;
   fetchToken: (() => Promise<string>) | undefined;
-  reconnect: Readonly<BackoffOptions>;
+  /** The `reconnect` option (the token manager retries fetches on the same schedule). */
+  backoff: Readonly<BackoffOptions>;
   resumeWindowMs: number;
-  tokenRefreshLeadMs: number;
-  tokenExpiringMs: number;
+  /** tokenRefreshLeadMs and tokenExpiringMs, named as the token manager takes them. */
+  refreshLeadMs: number;
+  expiringMs: number;
   whenOnline: WhenOnline;
   outboxMax: number;
   maxInFlight: number;
@@ -184,13 +186,13 @@ function crossTabOption(value: unknown): CrossTabOptions | null {
 
 export function resolveOptions(options: SessionOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new SessionOptionsError('options', 'createSession needs an options object with a `transport`.');
+    throw new SessionOptionsError('options', 'expected an object with a `transport`.');
   }
   const { transport } = options;
   if (!transport || typeof transport !== 'object' || typeof transport.attach !== 'function') {
     throw new SessionOptionsError(
       'transport',
-      'required: pass webSocketTransport(url), simulatedTransport(), or an SDK adapter.',
+      'required: webSocketTransport(url), simulatedTransport() or an SDK adapter.',
     );
   }
   if (options.token !== undefined && typeof options.token !== 'string') {
@@ -214,10 +216,10 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     transport,
     token: options.token,
     fetchToken: functionOrUndefined('fetchToken', options.fetchToken),
-    reconnect: Object.freeze(resolveReconnect(options.reconnect)),
+    backoff: Object.freeze(resolveReconnect(options.reconnect)),
     resumeWindowMs: nonNegative('resumeWindowMs', options.resumeWindowMs, 300_000),
-    tokenRefreshLeadMs: nonNegative('tokenRefreshLeadMs', options.tokenRefreshLeadMs, 60_000),
-    tokenExpiringMs: nonNegative('tokenExpiringMs', options.tokenExpiringMs, 120_000),
+    refreshLeadMs: nonNegative('tokenRefreshLeadMs', options.tokenRefreshLeadMs, 60_000),
+    expiringMs: nonNegative('tokenExpiringMs', options.tokenExpiringMs, 120_000),
     whenOnline: oneOf('whenOnline', options.whenOnline, ['retry', 'connect', 'ignore'] as const, 'connect'),
     outboxMax: integerAtLeast('outbox.max', outbox?.max, 0, 100),
     maxInFlight: integerAtLeast('outbox.maxInFlight', outbox?.maxInFlight, 1, 32),

@@ -53,7 +53,7 @@ export class Outbox {
       return Promise.reject(
         new SessionError(
           'error:client:outbox_full',
-          `Outbox is full: ${this.#max} messages are waiting for the connection (option outbox.max).`,
+          `Outbox is full: ${this.#max} messages wait for the connection (option outbox.max).`,
         ),
       );
     }

@@ -31,7 +31,6 @@ import { maxBodyDepth, messageEnvelopeBytes } from './protocol/index.js';
 import type { ConnectionStatus, Notice, SessionState } from './state.js';
 import { initialState } from './state.js';
 import { decodeToken } from './token.js';
-import type { FetchPurpose } from './token-manager.js';
 import { TokenManager } from './token-manager.js';
 import type {
   ConnectedInfo,
@@ -42,7 +41,6 @@ import type {
   OutgoingMessage,
   SelfRetryingTransport,
   ServerEvent,
-  TransportHost,
 } from './transport/types.js';
 import { isConnector } from './transport/types.js';
 
@@ -78,9 +76,10 @@ export const sessionEventNames = [
   'message',
 ] as const satisfies readonly SessionEventName[];
 // A compile error here means an event was added to SessionEvents but not to the list above.
-const everyEventListed: Exclude<SessionEventName, (typeof sessionEventNames)[number]> extends never ? true : never =
-  true;
-void everyEventListed;
+type Listed<T extends true> = T;
+export type EveryEventListed = Listed<
+  Exclude<SessionEventName, (typeof sessionEventNames)[number]> extends never ? true : false
+>;
 
 export interface Session {
   readonly store: ReadonlyStore<SessionState>;
@@ -133,43 +132,6 @@ function deeperThan(value: unknown, limit: number): boolean {
   return limit === 0 || Object.values(value).some((v) => deeperThan(v, limit - 1));
 }
 
-type Input =
-  | { type: 'LOGIN'; withToken: boolean }
-  | { type: 'CONNECT' }
-  | { type: 'RETRY_NOW' }
-  | { type: 'LOGOUT'; done: () => void }
-  | { type: 'DESTROY' }
-  | { type: 'DUE' }
-  | { type: 'SHOW_OUTAGE' }
-  | { type: 'CLEAR_NOTICE'; only?: Notice['kind'] }
-  | { type: 'PROBE_TIMEOUT' }
-  | { type: 'NETWORK'; change: NetworkChange }
-  | { type: 'SUCCESS'; info: ConnectedInfo; token: string | null }
-  | { type: 'CLOSED'; info: ConnectionClosed; token: string | null }
-  | { type: 'CANNOT_CONNECT'; error: SessionError }
-  | { type: 'EVENT'; event: ServerEvent }
-  | { type: 'ACKED'; mid: string }
-  | { type: 'NACKED'; mid: string; code: NackCode; message: string; retryAfterMs: number | undefined }
-  | { type: 'PUMP' }
-  | { type: 'WARN'; error: SessionError }
-  /** An API call failed before it could change anything (a malformed token): the store says why. */
-  | { type: 'REFUSED_CALL'; error: SessionError }
-  // Self-retrying transports' reports.
-  | { type: 'LOST'; at: number | null }
-  | { type: 'SCHEDULED'; attempt: number; at: number | null }
-  | { type: 'ATTEMPT'; attempt: number }
-  | { type: 'GAVE_UP' }
-  | { type: 'TOKEN_EXPIRED' }
-  | { type: 'REFUSED'; error: SessionError }
-  | { type: 'ENDED' }
-  // The token manager's reports.
-  | { type: 'TOKEN_READY'; purpose: FetchPurpose }
-  | { type: 'TOKEN_FAILED'; error: SessionError; purpose: FetchPurpose; final: boolean }
-  | { type: 'TOKEN_DIED' }
-  | { type: 'TOKEN_CHANGED' }
-  | { type: 'TOKEN_EXPIRING'; expiresAt: number }
-  | { type: 'TOKEN_REFRESHED'; expiresAt: number | null };
-
 interface Waiter {
   resolve(): void;
   reject(err: SessionError): void;
@@ -181,13 +143,14 @@ const connectionFailures: ReadonlySet<string> = new Set([
   'error:client:unreachable',
   'error:client:websocket_unavailable',
 ]);
-const logoutError = () => new SessionError('error:client:logged_out', 'Logged out.');
 const destroyedError = () => new SessionError('error:client:destroyed', 'This session was destroyed.');
 const invalidState = (message: string) => new SessionError('error:client:invalid_state', message);
+const tokenExpiredError = () =>
+  new SessionError('error:client:token_expired', 'The token expired: call updateToken(newToken), then connect().');
 
 export function createSession(options: SessionOptions): Session {
   const opts = resolveOptions(options);
-  const { clock, transport } = opts;
+  const { clock, transport, backoff } = opts;
   const connector: Connector | null = isConnector(transport) ? transport : null;
   const selfRetrying: SelfRetryingTransport | null = isConnector(transport) ? null : transport;
   const carriesMessages = connector !== null || selfRetrying?.carriesMessages !== false;
@@ -195,7 +158,7 @@ export function createSession(options: SessionOptions): Session {
   const probeTimeoutMs = heartbeat ? heartbeat.timeoutMs : 10_000;
   const attemptTimeoutMs = connector?.attemptTimeoutMs ?? 10_000;
 
-  const store = createStore<SessionState>()(() => initialState(opts.reconnect.maxRetries, 'online'));
+  const store = createStore<SessionState>()(() => initialState(backoff.maxRetries, 'online'));
   const emitter = new Emitter<SessionEvents>();
   const outbox = new Outbox(opts.outboxMax, opts.maxInFlight);
   /** Timers of the current state; cancelled whenever the state changes. */
@@ -227,56 +190,24 @@ export function createSession(options: SessionOptions): Session {
   let pumpTimer: number | null = null;
   let ackTimer: number | null = null;
 
-  const tokens = new TokenManager(
-    {
-      clock,
-      fetchToken: opts.fetchToken,
-      fetchTokenTimeoutMs: opts.fetchTokenTimeoutMs,
-      backoff: opts.reconnect,
-      random: opts.random,
-      refreshLeadMs: opts.tokenRefreshLeadMs,
-      expiringMs: opts.tokenExpiringMs,
-      crossTab: opts.crossTab,
-    },
-    {
-      sendUpdate(token) {
-        const connected = state.name === '@ok.connected';
-        if (selfRetrying) {
-          // A self-retrying transport keeps the token for its own next attempt even while down.
-          const answer = selfRetrying.updateToken(token);
-          if (connected) {
-            return answer.then((r) => (r.tokenExpiresAt === undefined ? null : { tokenExpiresAt: r.tokenExpiresAt }));
-          }
-          answer.catch(noop);
-          return null;
-        }
-        return connected && conn ? conn.updateToken(token) : null;
-      },
-      changed: () => dispatch({ type: 'TOKEN_CHANGED' }),
-      expiring: (expiresAt) => dispatch({ type: 'TOKEN_EXPIRING', expiresAt }),
-      refreshed: (expiresAt) => dispatch({ type: 'TOKEN_REFRESHED', expiresAt }),
-      failed: (err, purpose, final) => dispatch({ type: 'TOKEN_FAILED', error: err, purpose, final }),
-      ready: (purpose) => dispatch({ type: 'TOKEN_READY', purpose }),
-      died: () => dispatch({ type: 'TOKEN_DIED' }),
-      signedOut: () => void logout(),
-    },
-  );
-
   // --- run to completion ------------------------------------------------------------------------
-  const queue: Input[] = [];
+  // An input is one step of the machine: a function run by `dispatch`, one at a time. The inputs
+  // are the API calls below, the connection's reports (startAttempt), the self-retrying host's
+  // reports, the token manager's, network changes and the state timers.
+  const queue: (() => void)[] = [];
   let busy = false;
   /** Events of the step being processed, emitted after its commit. */
   let pending: (() => void)[] = [];
   let emittedStatus: ConnectionStatus = 'idle';
 
-  function dispatch(input: Input): void {
-    queue.push(input);
+  function dispatch(step: () => void): void {
+    queue.push(step);
     if (busy) return;
     busy = true;
     try {
       for (let next = queue.shift(); next; next = queue.shift()) {
-        if (destroyed && next.type !== 'DESTROY') continue;
-        handle(next);
+        if (destroyed && next !== destroyStep) continue;
+        next();
         commit();
         const events = pending;
         pending = [];
@@ -296,8 +227,69 @@ export function createSession(options: SessionOptions): Session {
     }
   }
 
+  /** A report handler that runs `step` as an input. */
+  const input =
+    <A extends unknown[]>(step: (...args: A) => void) =>
+    (...args: A) =>
+      dispatch(() => step(...args));
+
   function emit<K extends SessionEventName>(name: K, ...args: SessionEvents[K]): void {
     pending.push(() => emitter.emit(name, ...args));
+  }
+
+  const tokens = new TokenManager(opts, {
+    sendUpdate(token) {
+      const connected = state.name === '@ok.connected';
+      if (selfRetrying) {
+        // A self-retrying transport keeps the token for its own next attempt even while down.
+        const answer = selfRetrying.updateToken(token);
+        if (connected) {
+          return answer.then((r) => (r.tokenExpiresAt === undefined ? null : { tokenExpiresAt: r.tokenExpiresAt }));
+        }
+        answer.catch(noop);
+        return null;
+      }
+      return connected && conn ? conn.updateToken(token) : null;
+    },
+    changed: input(noop), // a step that only commits the store
+    expiring: input((expiresAt) => {
+      if (state.name !== '@idle') emit('token:expiring', { expiresAt });
+    }),
+    refreshed: input((expiresAt) => {
+      if (state.name === '@idle') return;
+      clearTokenError();
+      emit('token:refreshed', { expiresAt });
+    }),
+    failed: input((err, _purpose, final) => {
+      if (state.name === '@idle') return;
+      error = toErrorInfo(err);
+      emit('error', err);
+      if (!final) return;
+      if (state.name === '@connecting.token') {
+        go({ name: '@disconnected.failed', error, at: clock.now(), attempts: 0 });
+        return settle(err);
+      }
+      if (state.name === '@disconnected.token') settle(err);
+    }),
+    ready: input((purpose) => {
+      if (purpose === 'login' && state.name === '@connecting.token') {
+        return go({ name: '@connecting.attempt', kind: 'login' });
+      }
+      if (purpose === 'recover' && state.name === '@disconnected.token') {
+        error = null;
+        return go({ name: '@connecting.attempt', kind: 'manual' });
+      }
+      clearTokenError();
+    }),
+    died: input(() => {
+      if (state.name === '@reconnecting.backoff' || state.name === '@reconnecting.offline') tokenDied(true);
+    }),
+    signedOut: () => void logout(),
+  });
+
+  /** A token problem is over once a token is in use again. */
+  function clearTokenError(): void {
+    if (error?.type === 'error:client:fetch_token_failed' || error?.type === 'error:client:token_invalid') error = null;
   }
 
   // --- the store: derived from the machine, written in one place ------------------------------
@@ -326,13 +318,6 @@ export function createSession(options: SessionOptions): Session {
     return { kind: 'reconnecting', since: outage.since, attempt, phase: 'trying' };
   }
 
-  function sameNotice(a: Notice | null, b: Notice | null): boolean {
-    if (a === b) return true;
-    if (!a || !b) return false;
-    const ka = Object.keys(a) as (keyof Notice)[];
-    return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
-  }
-
   function commit(): void {
     const prev = store.getState();
     const status = statusOf(state);
@@ -342,7 +327,7 @@ export function createSession(options: SessionOptions): Session {
       status,
       disconnectReason: status === 'connected' || status === 'idle' ? null : disconnectReason,
       retryCount,
-      maxRetries: opts.reconnect.maxRetries,
+      maxRetries: backoff.maxRetries,
       nextRetryAt,
       connectionLostAt: lostAt,
       sessionExpiresAt: lostAt !== null && sessionId !== null ? lostAt + resumeWindowMs : null,
@@ -358,7 +343,8 @@ export function createSession(options: SessionOptions): Session {
       notice: null,
     };
     const n = notice();
-    next.notice = sameNotice(prev.notice, n) ? prev.notice : n;
+    // Notices are flat and built with their keys in one order: equal text means the same notice.
+    next.notice = JSON.stringify(prev.notice) === JSON.stringify(n) ? prev.notice : n;
     const keys = Object.keys(next) as (keyof SessionState)[];
     if (keys.some((k) => next[k] !== prev[k])) store.setState(next, true);
   }
@@ -384,14 +370,20 @@ export function createSession(options: SessionOptions): Session {
     state = next;
     switch (next.name) {
       case '@connecting.token':
-        tokens.fetch('login').catch(noop); // reported through TOKEN_READY / TOKEN_FAILED
+        tokens.fetch('login').catch(noop); // reported through ready / failed
         return;
       case '@connecting.attempt':
         return startAttempt(next.kind, 0);
       case '@reconnecting.attempt':
         return startAttempt('auto', next.attempt);
       case '@reconnecting.backoff':
-        if (connector && next.at !== null) stateTimers.at(next.at, () => dispatch({ type: 'DUE' }));
+        if (connector && next.at !== null) {
+          stateTimers.at(next.at, () =>
+            dispatch(() => {
+              if (state.name === '@reconnecting.backoff') attemptNow(state.attempt);
+            }),
+          );
+        }
         return;
       case '@ok.connected':
         return enterConnected();
@@ -402,7 +394,7 @@ export function createSession(options: SessionOptions): Session {
     const token = tokens.forAttempt();
     if (token === null) {
       // Every token we had was refused or forgotten: nothing to attempt with.
-      dispatch({ type: 'TOKEN_EXPIRED' });
+      dispatch(tokenExpired);
       return;
     }
     if (selfRetrying) {
@@ -413,42 +405,46 @@ export function createSession(options: SessionOptions): Session {
     if (!connector) return;
     const resume = sessionId === null ? null : { sessionId, lastSeq };
     const seq = ++attemptSeq;
-    const mine = () => attemptSeq === seq;
-    let opened: Connection;
+    /** A report of this attempt's connection, dropped once a newer attempt superseded it. */
+    const mine =
+      <A extends unknown[]>(step: (...args: A) => void) =>
+      (...args: A) => {
+        if (attemptSeq === seq) dispatch(() => step(...args));
+      };
+    const attemptClosed = mine((info: ConnectionClosed) => closed(info, token));
     try {
-      opened = connector.open(
+      conn = connector.open(
         { token, resume, kind, attempt },
         {
-          success: (info) => mine() && dispatch({ type: 'SUCCESS', info, token }),
-          closed: (info) => mine() && dispatch({ type: 'CLOSED', info, token }),
-          event: (event) => mine() && dispatch({ type: 'EVENT', event }),
-          acked: (mid) => mine() && dispatch({ type: 'ACKED', mid }),
-          nacked: (mid, code, message, retryAfterMs) =>
-            mine() && dispatch({ type: 'NACKED', mid, code, message, retryAfterMs }),
+          success: mine((info) => connected(info, token)),
+          closed: attemptClosed,
+          event: mine(message),
+          acked: mine(acked),
+          nacked: mine(nacked),
           activity: () => {
-            if (mine() && probeTimer !== null) {
+            if (attemptSeq === seq && probeTimer !== null) {
               stateTimers.cancel(probeTimer);
               probeTimer = null;
             }
           },
-          warn: (err) => mine() && dispatch({ type: 'WARN', error: err }),
+          warn: mine(warn),
         },
       );
     } catch (err) {
+      // Nothing to retry with (no WebSocket constructor): say so at once, spend no attempts.
       const failure =
         err instanceof SessionError
           ? err
           : new SessionError('error:client:transport', 'The transport could not open a connection.', err);
-      dispatch({ type: 'CANNOT_CONNECT', error: failure });
+      dispatch(() => {
+        lastFailure = failure;
+        beginOutage();
+        fail(0, failure);
+      });
       return;
     }
-    conn = opened;
     stateTimers.after(attemptTimeoutMs, () =>
-      dispatch({
-        type: 'CLOSED',
-        info: { kind: 'unreachable', code: null, reason: `no session within ${attemptTimeoutMs} ms` },
-        token,
-      }),
+      attemptClosed({ kind: 'unreachable', code: null, reason: `no session within ${attemptTimeoutMs} ms` }),
     );
   }
 
@@ -469,7 +465,12 @@ export function createSession(options: SessionOptions): Session {
     if (state.name !== '@ok.connected' || probeTimer !== null) return;
     const ping = conn ? () => conn?.ping() : selfRetrying?.ping?.bind(selfRetrying);
     if (!ping) return;
-    probeTimer = stateTimers.after(deadlineMs, () => dispatch({ type: 'PROBE_TIMEOUT' }));
+    probeTimer = stateTimers.after(deadlineMs, () =>
+      dispatch(() => {
+        if (state.name !== '@ok.connected') return;
+        closed({ kind: 'lost', code: null, reason: 'the connection stopped answering' }, null);
+      }),
+    );
     ping();
   }
 
@@ -479,10 +480,15 @@ export function createSession(options: SessionOptions): Session {
     if (!wire) return;
     const wakeAt = outbox.pump(clock.now(), (message: OutgoingMessage) => wire.send(message));
     stateTimers.cancel(pumpTimer);
-    pumpTimer = wakeAt === null ? null : stateTimers.at(wakeAt, () => dispatch({ type: 'PUMP' }));
+    pumpTimer = wakeAt === null ? null : stateTimers.at(wakeAt, () => dispatch(pumpStep));
     // A message unacknowledged for ackTimeoutMs on a socket that looks open: probe it (§2.4.14).
     const oldest = outbox.oldestSentAt();
     if (oldest !== null && ackTimer === null) armAckTimer(oldest + opts.ackTimeoutMs);
+  }
+
+  function pumpStep(): void {
+    pumpTimer = null;
+    pump();
   }
 
   function armAckTimer(atMs: number): void {
@@ -505,7 +511,13 @@ export function createSession(options: SessionOptions): Session {
     outage = { since, visible: opts.showAfterMs === 0 };
     transient = null; // a new outage ends the last one's notice
     outageTimers.cancelAll();
-    if (!outage.visible) outageTimers.at(since + opts.showAfterMs, () => dispatch({ type: 'SHOW_OUTAGE' }));
+    if (!outage.visible) {
+      outageTimers.at(since + opts.showAfterMs, () =>
+        dispatch(() => {
+          if (outage) outage.visible = true;
+        }),
+      );
+    }
   }
 
   function endOutage(): void {
@@ -515,10 +527,10 @@ export function createSession(options: SessionOptions): Session {
 
   /** Attempt `attempt` of the cycle: after its backoff delay, paused while offline, or the end. */
   function schedule(attempt: number, retryAfterMs = 0): void {
-    if (attempt > opts.reconnect.maxRetries) return fail(attempt - 1);
+    if (attempt > backoff.maxRetries) return fail(attempt - 1);
     if (tokens.knownDead()) return tokenDied(true);
     if (network === 'offline') return go({ name: '@reconnecting.offline', attempt });
-    const delayMs = Math.max(backoffDelayMs(attempt, opts.reconnect, opts.random), retryAfterMs);
+    const delayMs = Math.max(backoffDelayMs(attempt, backoff, opts.random), retryAfterMs);
     go({ name: '@reconnecting.backoff', attempt, at: clock.now() + delayMs });
   }
 
@@ -527,11 +539,18 @@ export function createSession(options: SessionOptions): Session {
     go({ name: '@reconnecting.attempt', attempt, startedAt: clock.now() });
   }
 
+  /** The scheduled attempt, now (retryNow(), connect() while reconnecting). */
+  function retryScheduled(): void {
+    if (state.name === '@reconnecting.backoff' || state.name === '@reconnecting.offline') {
+      if (connector) attemptNow(state.attempt);
+      else selfRetrying?.retryNow();
+    }
+  }
+
   /** The cycle is over: every attempt failed (or none could be made). */
   function fail(attempts: number, cause: SessionError | null = lastFailure): void {
-    const never = sessionId === null;
     const err =
-      cause?.type === 'error:client:websocket_unavailable' || (never && cause)
+      cause?.type === 'error:client:websocket_unavailable' || (sessionId === null && cause)
         ? cause
         : new SessionError(
             'error:client:reconnection_failed',
@@ -556,21 +575,12 @@ export function createSession(options: SessionOptions): Session {
     if (local && selfRetrying) selfRetrying.suspend();
     go({ name: '@disconnected.token' });
     if (tokens.canFetch) tokens.fetch('recover').catch(noop);
-    else
-      settle(
-        new SessionError(
-          'error:client:token_expired',
-          'The token expired: call updateToken(newToken), then connect().',
-        ),
-      );
+    else settle(tokenExpiredError());
   }
 
-  function unreachable(info: ConnectionClosed): SessionError {
-    const where = connector && 'url' in connector ? ` ${String((connector as { url: unknown }).url)}` : ' the server';
-    return new SessionError('error:client:unreachable', `Could not reach${where}: ${info.reason}.`, undefined, {
-      code: info.code,
-      reason: info.reason,
-    });
+  /** The transport says the token expired (or no token is left to attempt with). */
+  function tokenExpired(): void {
+    if (state.name !== '@idle' && state.name !== '@disconnected.token') tokenDied();
   }
 
   function settle(err?: SessionError): void {
@@ -601,263 +611,102 @@ export function createSession(options: SessionOptions): Session {
     settle(reason);
   }
 
+  /** Another connection (another tab or device) took the session over. */
+  function takenOver(): void {
+    emit('disconnect', 'CLIENT_DISCONNECTED');
+    end(new SessionError('error:client:logged_out', 'Another tab or device took this session over.'));
+  }
+
   // --- inputs --------------------------------------------------------------------------------------
-  function handle(input: Input): void {
+  function connected(info: ConnectedInfo, token: string | null): void {
+    if (state.name === '@idle') return;
     const now = clock.now();
-    const idle = state.name === '@idle';
-    switch (input.type) {
-      case 'LOGIN':
-        error = null;
-        return go(input.withToken ? { name: '@connecting.attempt', kind: 'login' } : { name: '@connecting.token' });
+    const previous = sessionId;
+    if (token !== null) tokens.accepted(token, info.serverTime, info.tokenExpiresAt);
+    if (info.resumeWindowMs !== undefined) resumeWindowMs = info.resumeWindowMs;
+    const lost = previous !== null && info.sessionId !== previous;
+    const resumed = !lost && previous !== null && info.resumed !== null;
+    const wasOutage = outage !== null || state.name.startsWith('@reconnecting');
+    const shown = outage?.visible === true;
+    sessionId = info.sessionId;
+    userId = info.userId;
+    lastConnect = previous === null || lost ? 'new' : resumed ? 'resumed' : null;
+    if (lastConnect === 'new') lastSeq = 0;
+    disconnectReason = null;
+    error = null;
+    lastFailure = null;
+    endOutage();
+    outbox.connected(info.limits, now);
+    if (wasOutage) emit('reconnect');
+    if (lost && previous !== null) {
+      emit('session:lost', { previousSessionId: previous, sessionId: info.sessionId });
+      transient = { kind: 'session-lost', at: now, previousSessionId: previous, sessionId: info.sessionId };
+    } else if (resumed) emit('session:resumed', { sessionId: info.sessionId });
+    if (!lost && shown) transient = { kind: resumed ? 'resumed' : 'reconnected', at: now };
+    // Events the server could no longer replay are reported, never skipped silently (§2.4.15).
+    if (resumed && info.firstSeq !== undefined && info.firstSeq > lastSeq + 1) {
+      const gap = { fromSeq: lastSeq + 1, toSeq: info.firstSeq - 1 };
+      const missed = new SessionError(
+        'error:client:events_missed',
+        `The server could no longer replay events ${gap.fromSeq}–${gap.toSeq}.`,
+        undefined,
+        gap,
+      );
+      lastSeq = info.firstSeq - 1;
+      error = toErrorInfo(missed);
+      emit('error', missed);
+    }
+    go({ name: '@ok.connected' });
+    if (transient?.kind === 'reconnected' || transient?.kind === 'resumed') {
+      stateTimers.after(opts.reconnectedMs, () => {
+        const only = transient?.kind;
+        dispatch(() => clearNotice(only));
+      });
+    }
+    settle();
+  }
 
-      case 'CONNECT':
-        if (!state.name.startsWith('@disconnected')) return;
-        error = null;
-        // No token yet (fetchToken failed at login): get one first.
-        if (tokens.forAttempt() === null && tokens.canFetch) return go({ name: '@connecting.token' });
-        return go({ name: '@connecting.attempt', kind: 'manual' });
+  function clearNotice(only?: Notice['kind']): void {
+    if (!only || transient?.kind === only) transient = null;
+  }
 
-      case 'RETRY_NOW':
-        if (state.name === '@reconnecting.backoff' || state.name === '@reconnecting.offline') {
-          if (connector) attemptNow(state.attempt);
-          else selfRetrying?.retryNow();
-        }
-        return;
+  function message(event: ServerEvent): void {
+    if (event.seq <= lastSeq) return; // a replay of what the app already has
+    lastSeq = event.seq;
+    emit('message', event);
+  }
 
-      case 'DUE':
-        if (state.name === '@reconnecting.backoff') attemptNow(state.attempt);
-        return;
+  function acked(mid: string): void {
+    if (outbox.ack(mid)) pump();
+  }
 
-      case 'SHOW_OUTAGE':
-        if (outage) outage.visible = true;
-        return;
+  function nacked(mid: string, code: NackCode, text: string, retryAfterMs?: number): void {
+    if (outbox.nack(mid, code, text, retryAfterMs, clock.now())) pump();
+  }
 
-      case 'CLEAR_NOTICE':
-        if (!input.only || transient?.kind === input.only) transient = null;
-        return;
+  function warn(err: SessionError): void {
+    emit('error', err);
+  }
 
-      case 'NETWORK': {
-        if (input.change !== 'visible') network = input.change;
-        if (idle || !connector) return;
-        if (input.change === 'offline') {
-          if (state.name === '@reconnecting.backoff') go({ name: '@reconnecting.offline', attempt: state.attempt });
-          // The browser keeps a dead socket open when the network goes: ask it (§2.4.8).
-          return probe(Math.min(probeTimeoutMs, 5000));
-        }
-        if (network === 'offline') return; // 'visible' while offline: nothing can be reached
-        if (state.name === '@ok.connected') return probe(Math.min(probeTimeoutMs, 5000));
-        if (state.name === '@reconnecting.offline') {
-          return opts.whenOnline === 'ignore' ? schedule(state.attempt) : attemptNow(state.attempt);
-        }
-        if (opts.whenOnline === 'ignore') return;
-        if (state.name === '@reconnecting.backoff') return attemptNow(state.attempt);
-        const insideWindow = outage !== null && (sessionId === null || now < outage.since + resumeWindowMs);
-        if (opts.whenOnline === 'connect' && state.name === '@disconnected.failed' && insideWindow) {
-          error = null;
-          return go({ name: '@connecting.attempt', kind: 'manual' });
-        }
-        return;
-      }
-
-      case 'SUCCESS': {
-        if (idle) return;
-        const { info } = input;
-        const previous = sessionId;
-        if (input.token !== null) tokens.accepted(input.token, info.serverTime, info.tokenExpiresAt);
-        if (info.resumeWindowMs !== undefined) resumeWindowMs = info.resumeWindowMs;
-        const lost = previous !== null && info.sessionId !== previous;
-        const resumed = !lost && previous !== null && info.resumed !== null;
-        const wasOutage = outage !== null || state.name.startsWith('@reconnecting');
-        const shown = outage?.visible === true;
-        sessionId = info.sessionId;
-        userId = info.userId;
-        lastConnect = previous === null || lost ? 'new' : resumed ? 'resumed' : null;
-        if (lastConnect === 'new') lastSeq = 0;
-        disconnectReason = null;
-        error = null;
-        lastFailure = null;
-        endOutage();
-        outbox.connected(info.limits, now);
-        if (wasOutage) emit('reconnect');
-        if (lost && previous !== null) {
-          emit('session:lost', { previousSessionId: previous, sessionId: info.sessionId });
-          transient = { kind: 'session-lost', at: now, previousSessionId: previous, sessionId: info.sessionId };
-        } else if (resumed) emit('session:resumed', { sessionId: info.sessionId });
-        if (!lost && shown) transient = { kind: resumed ? 'resumed' : 'reconnected', at: now };
-        // Events the server could no longer replay are reported, never skipped silently (§2.4.15).
-        if (resumed && info.firstSeq !== undefined && info.firstSeq > lastSeq + 1) {
-          const gap = { fromSeq: lastSeq + 1, toSeq: info.firstSeq - 1 };
-          const missed = new SessionError(
-            'error:client:events_missed',
-            `The server could no longer replay events ${gap.fromSeq}–${gap.toSeq}.`,
-            undefined,
-            gap,
-          );
-          lastSeq = info.firstSeq - 1;
-          error = toErrorInfo(missed);
-          emit('error', missed);
-        }
-        go({ name: '@ok.connected' });
-        if (transient?.kind === 'reconnected' || transient?.kind === 'resumed') {
-          stateTimers.after(opts.reconnectedMs, () => dispatch({ type: 'CLEAR_NOTICE', only: transient?.kind }));
-        }
-        settle();
-        return;
-      }
-
-      case 'CLOSED':
-        return closed(input.info, input.token);
-
-      case 'PROBE_TIMEOUT':
-        if (state.name !== '@ok.connected') return;
-        return closed({ kind: 'lost', code: null, reason: 'the connection stopped answering' }, null);
-
-      case 'CANNOT_CONNECT':
-        // Nothing to retry with (no WebSocket constructor): say so at once, spend no attempts.
-        lastFailure = input.error;
-        beginOutage();
-        return fail(0, input.error);
-
-      case 'EVENT':
-        if (input.event.seq <= lastSeq) return; // a replay of what the app already has
-        lastSeq = input.event.seq;
-        emit('message', input.event);
-        return;
-
-      case 'ACKED':
-        if (outbox.ack(input.mid)) pump();
-        return;
-
-      case 'NACKED':
-        if (outbox.nack(input.mid, input.code, input.message, input.retryAfterMs, now)) pump();
-        return;
-
-      case 'PUMP':
-        pumpTimer = null;
-        return pump();
-
-      case 'WARN':
-        emit('error', input.error);
-        return;
-
-      case 'REFUSED_CALL':
-        error = toErrorInfo(input.error);
-        return;
-
-      // --- self-retrying transports ---
-      case 'LOST':
-        if (idle || state.name === '@reconnecting.backoff') return;
-        if (state.name === '@ok.connected') {
-          disconnectReason = 'CONNECTION_FAILED';
-          beginOutage();
-          emit('disconnect', 'CONNECTION_FAILED');
-        }
-        return go({ name: '@reconnecting.backoff', attempt: 1, at: input.at });
-
-      case 'SCHEDULED':
-        if (idle || state.name === '@ok.connected' || state.name.startsWith('@disconnected')) return;
-        beginOutage();
-        disconnectReason ??= 'CONNECTION_FAILED';
-        return go({ name: '@reconnecting.backoff', attempt: input.attempt, at: input.at });
-
-      case 'ATTEMPT':
-        if (idle || state.name === '@ok.connected' || state.name.startsWith('@disconnected')) return;
-        beginOutage();
-        disconnectReason ??= 'CONNECTION_FAILED';
-        return attemptNow(Math.min(input.attempt, opts.reconnect.maxRetries));
-
-      case 'GAVE_UP':
-        if (idle || state.name.startsWith('@disconnected')) return;
-        beginOutage();
-        return fail('attempt' in state ? state.attempt : opts.reconnect.maxRetries);
-
-      case 'TOKEN_EXPIRED':
-        if (idle || state.name === '@disconnected.token') return;
-        return tokenDied();
-
-      case 'REFUSED':
-        if (idle) return;
-        return enterFailure({ name: '@disconnected.refused', error: toErrorInfo(input.error), at: now }, input.error);
-
-      case 'ENDED':
-        if (idle) return;
-        pending.push(() => emitter.emit('disconnect', 'CLIENT_DISCONNECTED'));
-        return end(
-          new SessionError(
-            'error:client:logged_out',
-            'The session was ended elsewhere (another tab or device took it over).',
-          ),
-        );
-
-      // --- the token manager ---
-      case 'TOKEN_READY':
-        if (input.purpose === 'login' && state.name === '@connecting.token') {
-          return go({ name: '@connecting.attempt', kind: 'login' });
-        }
-        if (input.purpose === 'recover' && state.name === '@disconnected.token') {
-          error = null;
-          return go({ name: '@connecting.attempt', kind: 'manual' });
-        }
-        if (error?.type === 'error:client:fetch_token_failed' || error?.type === 'error:client:token_invalid')
-          error = null;
-        return;
-
-      case 'TOKEN_FAILED':
-        if (idle) return;
-        error = toErrorInfo(input.error);
-        emit('error', input.error);
-        if (!input.final) return;
-        if (state.name === '@connecting.token') {
-          go({ name: '@disconnected.failed', error, at: now, attempts: 0 });
-          return settle(input.error);
-        }
-        if (state.name === '@disconnected.token') settle(input.error);
-        return;
-
-      case 'TOKEN_DIED':
-        if (state.name === '@reconnecting.backoff' || state.name === '@reconnecting.offline') return tokenDied(true);
-        return;
-
-      case 'TOKEN_CHANGED':
-        return;
-
-      case 'TOKEN_EXPIRING':
-        if (!idle) emit('token:expiring', { expiresAt: input.expiresAt });
-        return;
-
-      case 'TOKEN_REFRESHED':
-        if (idle) return;
-        if (error?.type === 'error:client:fetch_token_failed' || error?.type === 'error:client:token_invalid')
-          error = null;
-        emit('token:refreshed', { expiresAt: input.expiresAt });
-        return;
-
-      case 'LOGOUT': {
-        if (idle) return input.done();
-        // The logout request goes over *this* connection, and only this one is closed afterwards:
-        // a login() made before it finishes has its own connection, which this can never touch.
-        const own = state.name === '@ok.connected' ? conn : null;
-        const wasConnected = state.name === '@ok.connected';
-        conn = null;
-        emit('disconnect', 'CLIENT_DISCONNECTED');
-        tokens.signOut(); // every tab of this user (crossTab); end() leaves the channel after it
-        end(logoutError());
-        const tail = own ? own.logout() : selfRetrying && wasConnected ? selfRetrying.logout() : Promise.resolve();
-        tail
-          .catch(noop) // the local session is gone either way; the server forgets it when its window passes
-          .finally(() => {
-            own?.close();
-            input.done();
-          });
-        return;
-      }
-
-      case 'DESTROY':
-        end(destroyedError());
-        outageTimers.cancelAll();
-        if (selfRetrying) selfRetrying.destroy();
-        else connector?.destroy?.();
-        return;
+  function networkChanged(change: NetworkChange): void {
+    if (change !== 'visible') network = change;
+    if (state.name === '@idle' || !connector) return;
+    if (change === 'offline') {
+      if (state.name === '@reconnecting.backoff') go({ name: '@reconnecting.offline', attempt: state.attempt });
+      // The browser keeps a dead socket open when the network goes: ask it (§2.4.8).
+      return probe(Math.min(probeTimeoutMs, 5000));
+    }
+    if (network === 'offline') return; // 'visible' while offline: nothing can be reached
+    if (state.name === '@ok.connected') return probe(Math.min(probeTimeoutMs, 5000));
+    if (state.name === '@reconnecting.offline') {
+      return opts.whenOnline === 'ignore' ? schedule(state.attempt) : attemptNow(state.attempt);
+    }
+    if (opts.whenOnline === 'ignore') return;
+    if (state.name === '@reconnecting.backoff') return attemptNow(state.attempt);
+    const insideWindow = outage !== null && (sessionId === null || clock.now() < outage.since + resumeWindowMs);
+    if (opts.whenOnline === 'connect' && state.name === '@disconnected.failed' && insideWindow) {
+      error = null;
+      go({ name: '@connecting.attempt', kind: 'manual' });
     }
   }
 
@@ -866,106 +715,134 @@ export function createSession(options: SessionOptions): Session {
     const from = state;
     if (from.name !== '@ok.connected' && from.name !== '@connecting.attempt' && from.name !== '@reconnecting.attempt')
       return;
-    const up = from.name === '@ok.connected';
     switch (info.kind) {
       case 'token_expired':
         if (token !== null) tokens.expired(token);
         return tokenDied();
       case 'login_failed': {
         if (token !== null) tokens.refused(token);
-        const reason = new SessionError(
-          'error:client:login_failed',
-          `The server refused the token: ${info.reason}.`,
-          undefined,
-          {
-            code: info.code,
-            reason: info.reason,
-          },
-        );
+        const refusal = `The server refused the token: ${info.reason}.`;
+        const details = { code: info.code, reason: info.reason };
         // A token given to updateToken() was refused: the last accepted one is still good (§2.4.10).
         if (tokens.forAttempt() !== null && !tokens.knownDead() && sessionId !== null) {
-          emit(
-            'error',
-            new SessionError(
-              'error:client:token_invalid',
-              reason.message,
-              undefined,
-              reason.details as Record<string, unknown>,
-            ),
-          );
+          emit('error', new SessionError('error:client:token_invalid', refusal, undefined, details));
           if (from.name === '@reconnecting.attempt') return attemptNow(from.attempt);
           return go({ name: '@connecting.attempt', kind: from.name === '@connecting.attempt' ? from.kind : 'manual' });
         }
-        return enterFailure({ name: '@disconnected.refused', error: toErrorInfo(reason), at: clock.now() }, reason);
+        const err = new SessionError('error:client:login_failed', refusal, undefined, details);
+        return enterFailure({ name: '@disconnected.refused', error: toErrorInfo(err), at: clock.now() }, err);
       }
       case 'replaced':
-        pending.push(() => emitter.emit('disconnect', 'CLIENT_DISCONNECTED'));
-        return end(new SessionError('error:client:logged_out', 'The session was taken over by another connection.'));
+        return takenOver();
     }
-    if (up) {
+    if (from.name === '@ok.connected') {
       disconnectReason = 'CONNECTION_FAILED';
       beginOutage();
       if (tokens.knownDead()) return tokenDied(); // retrying with a dead token only burns attempts
       emit('disconnect', 'CONNECTION_FAILED');
       return schedule(1, info.retryAfterMs);
     }
-    lastFailure = unreachable(info);
+    const where = connector && 'url' in connector ? ` ${String((connector as { url: unknown }).url)}` : ' the server';
+    lastFailure = new SessionError('error:client:unreachable', `Could not reach${where}: ${info.reason}.`, undefined, {
+      code: info.code,
+      reason: info.reason,
+    });
     error = toErrorInfo(lastFailure);
+    outageGoesOn();
+    schedule(from.name === '@reconnecting.attempt' ? from.attempt + 1 : 1, info.retryAfterMs);
+  }
+
+  /** An attempt failed or a self-retrying transport retries: the outage (begun or going on) is a lost connection. */
+  function outageGoesOn(): void {
     beginOutage();
     disconnectReason ??= 'CONNECTION_FAILED';
-    schedule(from.name === '@reconnecting.attempt' ? from.attempt + 1 : 1, info.retryAfterMs);
   }
 
   // --- self-retrying transports report here ----------------------------------------------------
   if (selfRetrying) {
-    const host: TransportHost = {
+    /** Reports of a loop that is not (or no longer) running are dropped. */
+    const retrying = () =>
+      state.name !== '@idle' && state.name !== '@ok.connected' && !state.name.startsWith('@disconnected');
+    selfRetrying.attach({
       clock,
-      reconnect: opts.reconnect,
+      reconnect: backoff,
       random: opts.random,
       heartbeat: opts.heartbeat,
       resumeInfo: () => (sessionId === null ? null : { sessionId, lastSeq }),
-      connected: (info) => dispatch({ type: 'SUCCESS', info, token: tokens.forAttempt() }),
-      disconnected(reason, nextAttemptAt) {
-        if (reason === 'TOKEN_EXPIRED') dispatch({ type: 'TOKEN_EXPIRED' });
-        else if (reason === 'CLIENT_DISCONNECTED') dispatch({ type: 'ENDED' });
-        else dispatch({ type: 'LOST', at: nextAttemptAt ?? null });
+      connected: (info) => {
+        const token = tokens.forAttempt();
+        dispatch(() => connected(info, token));
       },
-      retryScheduled: (attempt, at) => dispatch({ type: 'SCHEDULED', attempt, at }),
-      reconnecting: (attempt) => dispatch({ type: 'ATTEMPT', attempt }),
-      reconnectionFailed: () => dispatch({ type: 'GAVE_UP' }),
-      loginFailed: (err) => dispatch({ type: 'REFUSED', error: err }),
-      message: (event) => dispatch({ type: 'EVENT', event }),
-      acked: (mid) => dispatch({ type: 'ACKED', mid }),
-      nacked: (mid, code, message, retryAfterMs) => dispatch({ type: 'NACKED', mid, code, message, retryAfterMs }),
-      warn: (err) => dispatch({ type: 'WARN', error: err }),
-    };
-    selfRetrying.attach(host);
+      disconnected: input((reason, nextAttemptAt) => {
+        if (reason === 'TOKEN_EXPIRED') return tokenExpired();
+        if (state.name === '@idle') return;
+        if (reason === 'CLIENT_DISCONNECTED') return takenOver();
+        if (state.name === '@reconnecting.backoff') return;
+        if (state.name === '@ok.connected') {
+          disconnectReason = 'CONNECTION_FAILED';
+          beginOutage();
+          emit('disconnect', 'CONNECTION_FAILED');
+        }
+        go({ name: '@reconnecting.backoff', attempt: 1, at: nextAttemptAt ?? null });
+      }),
+      retryScheduled: input((attempt, at) => {
+        if (!retrying()) return;
+        outageGoesOn();
+        go({ name: '@reconnecting.backoff', attempt, at });
+      }),
+      reconnecting: input((attempt) => {
+        if (!retrying()) return;
+        outageGoesOn();
+        attemptNow(Math.min(attempt, backoff.maxRetries));
+      }),
+      reconnectionFailed: input(() => {
+        if (state.name === '@idle' || state.name.startsWith('@disconnected')) return;
+        beginOutage();
+        fail('attempt' in state ? state.attempt : backoff.maxRetries);
+      }),
+      loginFailed: input((err) => {
+        if (state.name === '@idle') return;
+        enterFailure({ name: '@disconnected.refused', error: toErrorInfo(err), at: clock.now() }, err);
+      }),
+      message: input(message),
+      acked: input(acked),
+      nacked: input(nacked),
+      warn: input(warn),
+    });
   } else connector?.attach({ clock });
 
   function watchNetwork(): void {
     if (unsubscribeNetwork) return;
     network = opts.network.isOnline() ? 'online' : 'offline';
-    unsubscribeNetwork = opts.network.subscribe((change) => dispatch({ type: 'NETWORK', change }));
+    unsubscribeNetwork = opts.network.subscribe(input(networkChanged));
   }
 
   // --- API -----------------------------------------------------------------------------------------
+  /** Throws when `call` cannot run: the session is destroyed, or nobody is logged in. */
+  function check(call: string): void {
+    if (destroyed) throw destroyedError();
+    if (state.name === '@idle') throw invalidState(`${call}: not logged in; call login() first.`);
+  }
+
   /** Reject an API call that changed nothing, leaving its reason in the store (§2.4.12). */
   function refuse(err: SessionError): never {
-    dispatch({ type: 'REFUSED_CALL', error: err });
+    dispatch(() => {
+      error = toErrorInfo(err);
+    });
     throw err;
   }
 
   async function login(given?: string): Promise<void> {
     if (destroyed) throw destroyedError();
     if (state.name !== '@idle') {
-      throw invalidState(`login() while ${statusOf(state)}: log out first, or use updateToken()/connect().`);
+      throw invalidState(`login() while ${statusOf(state)}: log out first (or use updateToken()/connect()).`);
     }
     if (given !== undefined && typeof given !== 'string') {
       refuse(new SessionError('error:client:token_invalid', 'login(token): token must be a JWT string.'));
     }
     const token = given ?? opts.token;
     if (token === undefined && !opts.fetchToken) {
-      refuse(invalidState('login() needs a token (argument or the token option) or the fetchToken option.'));
+      refuse(invalidState('login() needs a token: pass one, or set the token or fetchToken option.'));
     }
     tokens.reset();
     if (token !== undefined) {
@@ -977,32 +854,39 @@ export function createSession(options: SessionOptions): Session {
     }
     watchNetwork();
     const done = wait();
-    dispatch({ type: 'LOGIN', withToken: token !== undefined });
+    dispatch(() => {
+      error = null;
+      go(token !== undefined ? { name: '@connecting.attempt', kind: 'login' } : { name: '@connecting.token' });
+    });
     return done;
   }
 
   async function connect(): Promise<void> {
-    if (destroyed) throw destroyedError();
+    check('connect()');
     const status = statusOf(state);
-    if (status === 'idle') throw invalidState('connect() needs a session: call login(token) first.');
     if (status === 'connected') return;
     if (status === 'disconnected' && tokens.forAttempt() === null && !tokens.canFetch) {
-      throw invalidState('connect(): the server refused the last token; call updateToken(newToken) first.');
+      throw invalidState('connect(): the server refused the last token; call updateToken() first.');
     }
     const done = wait();
-    if (status === 'reconnecting') dispatch({ type: 'RETRY_NOW' });
+    if (status === 'reconnecting') dispatch(retryScheduled);
     else if (status === 'disconnected') {
       if (state.name === '@disconnected.token' && tokens.forAttempt() !== null && tokens.status() === 'expired') {
-        if (!tokens.canFetch) {
-          settle(
-            new SessionError('error:client:token_expired', 'The token has expired: call updateToken(newToken) first.'),
-          );
-          return done;
-        }
-        tokens.fetch('recover').catch(noop); // TOKEN_READY connects
+        if (tokens.canFetch)
+          tokens.fetch('recover').catch(noop); // ready() connects
+        else settle(tokenExpiredError());
         return done;
       }
-      dispatch({ type: 'CONNECT' });
+      dispatch(() => {
+        if (!state.name.startsWith('@disconnected')) return;
+        error = null;
+        // No token yet (fetchToken failed at login): get one first.
+        go(
+          tokens.forAttempt() === null && tokens.canFetch
+            ? { name: '@connecting.token' }
+            : { name: '@connecting.attempt', kind: 'manual' },
+        );
+      });
     }
     return done;
   }
@@ -1010,12 +894,11 @@ export function createSession(options: SessionOptions): Session {
   function retryNow(): void {
     if (destroyed) return;
     if (statusOf(state) === 'disconnected') connect().catch(noop);
-    else dispatch({ type: 'RETRY_NOW' });
+    else dispatch(retryScheduled);
   }
 
   async function updateToken(next: string): Promise<void> {
-    if (destroyed) throw destroyedError();
-    if (state.name === '@idle') throw invalidState('updateToken(): not logged in; use login(token).');
+    check('updateToken()');
     if (typeof next !== 'string')
       throw new SessionError('error:client:token_invalid', 'updateToken(token): token must be a JWT string.');
     const sub = decodeToken(next).sub;
@@ -1023,78 +906,89 @@ export function createSession(options: SessionOptions): Session {
     if (sub !== undefined && owner !== null && sub !== owner) {
       throw new SessionError(
         'error:client:token_invalid',
-        `This token is for "${sub}", but the session belongs to "${owner}": log out and log in to switch users.`,
+        `This token is for "${sub}", not "${owner}": log out and log in to switch users.`,
       );
     }
     await tokens.use(next);
   }
 
   function refreshToken(): Promise<void> {
-    if (destroyed) return Promise.reject(destroyedError());
-    if (!tokens.canFetch) return Promise.reject(invalidState('refreshToken() needs the fetchToken option.'));
-    if (state.name === '@idle') return Promise.reject(invalidState('refreshToken(): not logged in.'));
+    try {
+      if (destroyed) throw destroyedError();
+      if (!tokens.canFetch) throw invalidState('refreshToken() needs the fetchToken option.');
+      check('refreshToken()');
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return tokens.fetch(state.name === '@disconnected.token' ? 'recover' : 'refresh');
   }
 
   function logout(): Promise<void> {
     if (destroyed || state.name === '@idle') return Promise.resolve();
-    return new Promise<void>((done) => dispatch({ type: 'LOGOUT', done }));
+    return new Promise<void>((done) =>
+      dispatch(() => {
+        if (state.name === '@idle') return done();
+        // The logout request goes over *this* connection, and only this one is closed afterwards:
+        // a login() made before it finishes has its own connection, which this can never touch.
+        const wasConnected = state.name === '@ok.connected';
+        const own = wasConnected ? conn : null;
+        conn = null;
+        emit('disconnect', 'CLIENT_DISCONNECTED');
+        tokens.signOut(); // every tab of this user (crossTab); end() leaves the channel after it
+        end(new SessionError('error:client:logged_out', 'Logged out.'));
+        const tail = own ? own.logout() : selfRetrying && wasConnected ? selfRetrying.logout() : Promise.resolve();
+        tail
+          .catch(noop) // the local session is gone either way; the server forgets it when its window passes
+          .finally(() => {
+            own?.close();
+            done();
+          });
+      }),
+    );
   }
 
   function send(body: unknown): Promise<void> {
-    if (destroyed) return Promise.reject(destroyedError());
-    if (state.name === '@idle') return Promise.reject(invalidState('send(): not logged in.'));
-    if (!carriesMessages) {
-      return Promise.reject(invalidState("send(): this transport does not carry app messages; use the SDK's API."));
-    }
-    let json: string | undefined;
+    let done: Promise<void>;
     try {
-      json = JSON.stringify(body);
-    } catch (cause) {
-      return Promise.reject(
-        new SessionError('error:client:invalid_message', 'send(body): body must be JSON-serialisable.', cause),
-      );
+      check('send()');
+      if (!carriesMessages) throw invalidState("send(): this transport carries no app messages; use the SDK's API.");
+      let json: string | undefined;
+      let cause: unknown;
+      try {
+        json = JSON.stringify(body);
+      } catch (err) {
+        cause = err;
+      }
+      const invalid = (why: string) => new SessionError('error:client:invalid_message', `send(body): ${why}.`, cause);
+      if (json === undefined) throw invalid('body must be JSON-serialisable');
+      if (deeperThan(body, maxBodyDepth)) throw invalid(`body is nested deeper than ${maxBodyDepth} levels`);
+      const size = new TextEncoder().encode(json).length;
+      if (size > maxMessageBytes) {
+        throw new SessionError('error:client:message_too_big', `send(body): ${size} bytes exceeds ${maxMessageBytes}.`);
+      }
+      done = outbox.add(body, state.name === '@ok.connected');
+    } catch (err) {
+      return Promise.reject(err);
     }
-    if (json === undefined) {
-      return Promise.reject(
-        new SessionError('error:client:invalid_message', 'send(body): body must be JSON-serialisable.'),
-      );
-    }
-    if (deeperThan(body, maxBodyDepth)) {
-      return Promise.reject(
-        new SessionError(
-          'error:client:invalid_message',
-          `send(body): body is nested deeper than ${maxBodyDepth} levels.`,
-        ),
-      );
-    }
-    const size = new TextEncoder().encode(json).length;
-    const limit = maxMessageBytes;
-    if (size > limit) {
-      return Promise.reject(
-        new SessionError('error:client:message_too_big', `send(body): ${size} bytes exceeds ${limit}.`),
-      );
-    }
-    const done = outbox.add(body, state.name === '@ok.connected');
-    dispatch({ type: 'PUMP' });
+    dispatch(pumpStep);
     return done;
+  }
+
+  /** The last input: release everything, emit nothing. */
+  function destroyStep(): void {
+    end(destroyedError());
+    transport.destroy?.();
   }
 
   function destroy(): void {
     if (destroyed) return;
     destroyed = true;
-    dispatch({ type: 'DESTROY' });
+    dispatch(destroyStep);
     emitter.clear();
   }
 
-  const readonlyStore: ReadonlyStore<SessionState> = {
-    getState: store.getState,
-    getInitialState: store.getInitialState,
-    subscribe: store.subscribe,
-  };
-
   return {
-    store: readonlyStore,
+    store: { getState: store.getState, getInitialState: store.getInitialState, subscribe: store.subscribe },
     getState: store.getState,
     on: (name, fn) => emitter.on(name, fn),
     login,
@@ -1104,7 +998,7 @@ export function createSession(options: SessionOptions): Session {
     refreshToken,
     logout,
     send,
-    dismissNotice: () => dispatch({ type: 'CLEAR_NOTICE' }),
+    dismissNotice: () => dispatch(clearNotice),
     destroy,
     get destroyed() {
       return destroyed;

@@ -14,13 +14,9 @@ export interface TokenClaims {
 }
 
 function base64UrlDecode(segment: string): string {
-  const b64 = segment.replace(/-/g, '+').replace(/_/g, '/');
-  const padded = b64 + '='.repeat((4 - (b64.length % 4)) % 4);
-  // atob exists in browsers and Node >= 16; decodeURIComponent handles UTF-8 claims.
-  const binary = atob(padded);
-  let percent = '';
-  for (let i = 0; i < binary.length; i++) percent += `%${binary.charCodeAt(i).toString(16).padStart(2, '0')}`;
-  return decodeURIComponent(percent);
+  // atob (browsers, Node >= 16) takes unpadded base64; TextDecoder turns the bytes into UTF-8 text.
+  const binary = atob(segment.replace(/-/g, '+').replace(/_/g, '/'));
+  return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
 }
 
 /** Decode (not verify) a compact JWT. Throws `error:client:token_invalid` for anything else. */
@@ -31,10 +27,7 @@ export function decodeToken(token: unknown): TokenClaims {
   // Three base64url parts: anything else (such as the JSON a token endpoint wraps a token in)
   // is refused here, with a reason, instead of by the server.
   if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) {
-    throw new SessionError(
-      'error:client:token_invalid',
-      'Token is not a JWT (expected three dot-separated base64url parts: header.payload.signature).',
-    );
+    throw new SessionError('error:client:token_invalid', 'Token is not a JWT (three dot-separated base64url parts).');
   }
   const payload = token.split('.')[1] as string;
   let claims: unknown;

@@ -25,9 +25,18 @@ export {
   useSessionEvent,
   useTokenExpiry,
 } from './hooks/session-hooks.js';
+export { shallowEqual } from './hooks/store-slice.js';
 export { formatSeconds, useCountdown } from './hooks/use-countdown.js';
-export { shallowEqual } from './hooks/use-store-selector.js';
 export type { BadgeMessages, BannerMessages, TokenPromptMessages } from './messages.js';
 export { defaultBadgeMessages, defaultBannerMessages, defaultTokenPromptMessages } from './messages.js';
+export type { BannerFacts, BannerModel } from './models/banner-view.js';
+export { bannerText, bannerView } from './models/banner-view.js';
+export type {
+  TokenPromptAction,
+  TokenPromptContext,
+  TokenPromptFacts,
+  TokenPromptModel,
+} from './models/token-prompt-view.js';
+export { promptView } from './models/token-prompt-view.js';
 export type { ProviderSessionOptions, SessionProviderProps } from './session-provider.js';
 export { SessionProvider } from './session-provider.js';

@@ -1,7 +1,14 @@
 /** Every string the components show, in English. Pass `messages` to override any of them (i18n). */
 export interface BannerMessages {
+  /** While attempt n runs (n is the store's retryCount and the `reconnecting(n)` event). Announced. */
   reconnecting: (info: { attempt: number; maxRetries: number }) => string;
-  retryingIn: (info: { seconds: number }) => string;
+  /** While waiting for attempt n (after the loss, or after attempt n−1 failed). Announced. */
+  waiting: (info: { attempt: number; maxRetries: number }) => string;
+  /** While a `connect()` outside the automatic cycle runs (Reconnect, recovery with a new token). Announced. */
+  reconnectingNow: string;
+  /** The countdown to attempt n (not announced). */
+  retryingIn: (info: { attempt: number; seconds: number }) => string;
+  /** Beside the running attempt, and when the countdown reaches 0. */
   connectingNow: string;
   retryNow: string;
   failed: string;
@@ -17,7 +24,9 @@ export interface BannerMessages {
 
 export const defaultBannerMessages: BannerMessages = {
   reconnecting: ({ attempt, maxRetries }) => `Connection lost. Reconnecting (attempt ${attempt} of ${maxRetries})…`,
-  retryingIn: ({ seconds }) => `Next attempt in ${seconds} s`,
+  waiting: ({ attempt, maxRetries }) => `Connection lost. Waiting for attempt ${attempt} of ${maxRetries}.`,
+  reconnectingNow: 'Connection lost. Reconnecting…',
+  retryingIn: ({ attempt, seconds }) => `Attempt ${attempt} in ${seconds} s`,
   connectingNow: 'Connecting…',
   retryNow: 'Retry now',
   failed: 'Could not reconnect.',
@@ -33,9 +42,12 @@ export const defaultBannerMessages: BannerMessages = {
 
 export interface TokenPromptMessages {
   expiring: (info: { time: string }) => string;
+  /** The button while the sign-in is still valid. */
   refresh: string;
   refreshing: string;
   expired: string;
+  /** The button after the sign-in has expired. */
+  signInAgain: string;
   windowLeft: (info: { time: string }) => string;
   refreshFailed: string;
   tryAgain: string;
@@ -46,6 +58,7 @@ export const defaultTokenPromptMessages: TokenPromptMessages = {
   refresh: 'Stay signed in',
   refreshing: 'Refreshing your sign-in…',
   expired: 'Your sign-in expired and the connection was closed.',
+  signInAgain: 'Sign in again',
   windowLeft: ({ time }) => `Refresh within ${time} to keep your session.`,
   refreshFailed: 'Could not refresh your sign-in.',
   tryAgain: 'Try again',

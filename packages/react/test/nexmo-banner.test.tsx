@@ -37,10 +37,14 @@ describe('ConnectionBanner over nexmoClientTransport (real nexmo-client)', () =>
       debug: 'silent',
       socket_io: { reconnectionDelay: 300, reconnectionDelayMax: 1200, randomizationFactor: 0 },
     });
-    const session = createSession({ transport: nexmoClientTransport(client), network: manualNetwork(true) });
+    const session = createSession({
+      transport: nexmoClientTransport(client),
+      network: manualNetwork(true),
+      notices: { showAfterMs: 200 },
+    });
     const { container } = render(
       <SessionProvider session={session}>
-        <ConnectionBanner showAfterMs={200} />
+        <ConnectionBanner />
       </SessionProvider>,
     );
     await act(() => session.login(makeTestToken({ sub: 'alice', exp: Math.floor(Date.now() / 1000) + 3600 })));

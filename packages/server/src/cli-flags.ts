@@ -22,6 +22,8 @@ export interface CliConfig {
   issuer?: string;
   audience?: string;
   clockToleranceSeconds?: number;
+  /** Keep sessions in Redis (several processes share them). */
+  redis?: string;
   dev: boolean;
   help: boolean;
   limits: Partial<ServerLimits>;
@@ -129,6 +131,24 @@ export const cliFlags: readonly FlagSpec[] = [
         throw new UsageError(`--clock-tolerance-s must be an integer 0..300 (got '${raw}')`);
       }
       config.clockToleranceSeconds = n;
+    },
+  },
+  {
+    name: 'redis',
+    value: 'URL',
+    defaultText: '— (in memory)',
+    help: 'keep sessions in Redis (redis://host:6379) so several processes share them; any process resumes any session',
+    apply(config, raw) {
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        throw new UsageError(`--redis must be a redis:// URL (got '${raw}')`);
+      }
+      if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+        throw new UsageError(`--redis must be a redis:// or rediss:// URL (got '${url.protocol}')`);
+      }
+      config.redis = raw;
     },
   },
   limit('maxFrameBytes', 'max-frame-bytes', 'N', 'largest frame read, in bytes; larger closes 1009'),

@@ -55,11 +55,19 @@ function portFrom(config: CliConfig): number {
 }
 
 /** What the server prints when it is up: where it listens, where sessions live, the dev routes. */
-export function startupBanner(server: SessionServer, registry: SessionRegistry, dev: boolean): string {
+export function startupBanner(server: SessionServer, dev: boolean): string;
+/** @deprecated The server knows where its sessions live: `startupBanner(server, dev)`. */
+export function startupBanner(server: SessionServer, registry: SessionRegistry, dev: boolean): string;
+export function startupBanner(
+  server: SessionServer,
+  devOrRegistry: boolean | SessionRegistry,
+  devFlag?: boolean,
+): string {
+  const dev = typeof devOrRegistry === 'boolean' ? devOrRegistry : devFlag === true;
   const l = server.limits;
   const lines = [
     `nexmo-session-server listening on ${server.url}`,
-    `  ${registry.description ?? 'sessions live in a custom registry'}`,
+    `  ${server.registry}`,
     `  limits: ${l.maxFrameBytes}-byte frames, ${l.messagesPerSecond} messages/s (burst ${l.messageBurst}), ` +
       `replay ${l.replayMaxBytes} bytes / ${l.replayMaxEvents} events per session, ` +
       `resume window ${l.resumeWindowMs} ms (--help lists every flag)`,
@@ -81,8 +89,6 @@ export async function main(argv = process.argv.slice(2)): Promise<SessionServer 
   }
   const keys = readKeys(config);
   const port = portFrom(config);
-  // The only registry the CLI offers today. A shared one (a `--redis URL` flag) is chosen here.
-  const registry: SessionRegistry = new InMemoryRegistry();
   const server = await createSessionServer({
     keys,
     port,
@@ -92,10 +98,10 @@ export async function main(argv = process.argv.slice(2)): Promise<SessionServer 
     ...(config.audience !== undefined ? { audience: config.audience } : {}),
     ...(config.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: config.clockToleranceSeconds } : {}),
     ...config.limits,
-    registry,
+    ...(config.redis !== undefined ? { redis: config.redis } : { registry: new InMemoryRegistry() }),
     dev: config.dev,
   });
-  console.log(startupBanner(server, registry, config.dev));
+  console.log(startupBanner(server, config.dev));
   const stop = () => {
     server.close().then(() => process.exit(0));
   };

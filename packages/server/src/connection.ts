@@ -10,7 +10,7 @@ import type { WebSocket } from 'ws';
 import { FloodMeter, MessageGate } from './flow-control.js';
 import type { VerifiedToken } from './keys.js';
 import type { ServerLimits } from './limits.js';
-import type { SessionRecord } from './registry.js';
+import type { SessionRef } from './registry/backend.js';
 
 export interface ConnectionHooks {
   /** Handle one frame; a returned promise holds later frames until it settles. */
@@ -25,7 +25,8 @@ type Held = { text: string } | { code: number; reason: string };
 
 export class Connection {
   state: 'login' | 'live' | 'closed' = 'login';
-  session: SessionRecord | null = null;
+  /** Its session once live (each backend keeps its own object behind this). */
+  session: SessionRef | null = null;
   token: VerifiedToken | null = null;
   loginTimer: ReturnType<typeof setTimeout> | null = null;
   expiryTimer: { cancel(): void } | null = null;

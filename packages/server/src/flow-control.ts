@@ -39,6 +39,14 @@ export class MessageGate {
     return { ok: false, retryAfterMs };
   }
 
+  /**
+   * Refuse `mid`, which was admitted but could not be taken (the shared store is unavailable), and
+   * everything after it, as if the rate had refused it: it must come back first, after `retryAfterMs`.
+   */
+  hold(mid: string, now: number, retryAfterMs: number): void {
+    this.#closed = { reopensAt: now + retryAfterMs, firstMid: mid };
+  }
+
   #windowMs(now: number): number {
     return Math.max(1, this.#bucket.msUntil(this.#reopenTokens, now));
   }

@@ -9,9 +9,10 @@ export type { KeyOptions, VerifiedToken, Verifier, VerifyOptions } from './keys.
 export { createVerifier, TokenRejected } from './keys.js';
 export type { ServerLimits } from './limits.js';
 export { defaultServerLimits, resolveLimits } from './limits.js';
+export type { RedisOptions } from './registry/redis/options.js';
 export type { MidWindow, SessionCaps, SessionRecord, SessionRegistry } from './registry.js';
 export { InMemoryRegistry } from './registry.js';
 export type { ReplayCaps, ReplayLog, StoredEvent } from './replay-log.js';
 export { InMemoryReplayLog } from './replay-log.js';
-export type { Logger, Publish, SessionServer, SessionServerOptions } from './server.js';
+export type { Logger, OnMessage, Publish, SessionServer, SessionServerOptions } from './server.js';
 export { createSessionServer } from './server.js';

@@ -1,8 +1,10 @@
 /**
  * The reference session server (design §3): JWT login as the first frame, sessions that outlive
  * their socket for the resume window, replay by seq, TOKEN_EXPIRED at `exp`, de-duplicated
- * messages, flow control by nack. One process; sessions live in a SessionRegistry so a restart can
- * keep them. Every frame it writes goes through the protocol module's typed encoders.
+ * messages, flow control by nack. This file is the protocol side (sockets, frames, limits); where
+ * sessions live is a backend (registry/backend.ts): this process's memory by default, or Redis,
+ * shared by several processes (design §3.3). Every frame it writes goes through the protocol
+ * module's typed encoders.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
@@ -11,9 +13,7 @@ import type { Duplex } from 'node:stream';
 import type { LoginFrame, NackCode, ServerFrame } from '@nexmo-session/core/protocol';
 import {
   CloseCode,
-  encodeEventFrame,
   encodeServerFrame,
-  jsonDepth,
   maxBodyDepth,
   maxIdLength,
   parseClientFrame,
@@ -29,14 +29,14 @@ import type { ServerLimits } from './limits.js';
 import { limitNames, resolveLimits } from './limits.js';
 import { setLongTimeout } from './long-timeout.js';
 import { KeyedLimiter } from './rate-limit.js';
-import type { SessionCaps, SessionRecord, SessionRegistry } from './registry.js';
+import type { BackendContext, Logger, OnMessage, Publish, SessionBackend, SessionRef } from './registry/backend.js';
+import { memoryBackend } from './registry/memory-backend.js';
+import type { RedisOptions } from './registry/redis/options.js';
+import type { SessionCaps, SessionRegistry } from './registry.js';
 import { InMemoryRegistry } from './registry.js';
 import { eventBytes } from './replay-log.js';
 
-export type Logger = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
-
-/** Append an event to every session of `target` (a userId or a sessionId); returns how many. */
-export type Publish = (target: string, body: unknown, from?: string | null) => number;
+export type { Logger, OnMessage, Publish };
 
 export interface SessionServerOptions extends VerifyOptions, Partial<ServerLimits> {
   keys: KeyOptions;
@@ -45,8 +45,14 @@ export interface SessionServerOptions extends VerifyOptions, Partial<ServerLimit
   /** WebSocket path. Default '/ws'. */
   path?: string;
   /** Replace the default routing (publish every new message to every session). */
-  onMessage?: (session: { id: string; userId: string }, body: unknown, publish: Publish) => void;
+  onMessage?: OnMessage;
+  /** Where sessions live in this process (default: a new InMemoryRegistry). Not with `redis`. */
   registry?: SessionRegistry;
+  /**
+   * Keep sessions in Redis so several processes share them (design §3.3): a `redis://` URL, or
+   * options. Any process resumes any session; events reach whichever process holds the socket.
+   */
+  redis?: string | RedisOptions;
   /** Enables /dev/* routes (token minting, fault injection). Never in production. */
   dev?: boolean;
   logger?: Logger;
@@ -60,6 +66,8 @@ export interface SessionServer {
   readonly url: string;
   /** The limits in force (defaults overlaid with the options). */
   readonly limits: Readonly<ServerLimits>;
+  /** Where sessions live and what a restart does to them (the startup banner's line). */
+  readonly registry: string;
   publish: Publish;
   stats(): { sessions: number; connections: number; waiting: number };
   close(): Promise<void>;
@@ -87,27 +95,14 @@ const defaultLogger: Logger = (level, message, fields) => {
 
 const isMid = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= maxIdLength;
 
-/** JSON text of a value the app publishes, checked the way a client will check it. */
-function serializeBody(body: unknown): string {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(body);
-  } catch (err) {
-    throw new TypeError(`publish: the body is not JSON-serializable (${(err as Error).message})`);
-  }
-  if (json === undefined) throw new TypeError('publish: the body is not JSON-serializable');
-  if (jsonDepth(json, maxBodyDepth) > maxBodyDepth) {
-    throw new TypeError(`publish: the body is nested deeper than ${maxBodyDepth} levels; clients refuse it`);
-  }
-  return json;
-}
-
 export async function createSessionServer(options: SessionServerOptions): Promise<SessionServer> {
   const limits = resolveLimits(limitOptions(options));
+  if (options.registry && options.redis) {
+    throw new TypeError('Give `registry` or `redis`, not both: with `redis`, sessions live in Redis.');
+  }
   const verify: Verifier = await createVerifier(options.keys, options);
   const log = options.logger ?? defaultLogger;
   const path = options.path ?? '/ws';
-  const registry = options.registry ?? new InMemoryRegistry();
   const caps: SessionCaps = {
     replay: { maxBytes: limits.replayMaxBytes, maxEvents: limits.replayMaxEvents },
     maxRememberedMids: limits.maxRememberedMids,
@@ -121,13 +116,50 @@ export async function createSessionServer(options: SessionServerOptions): Promis
   const newSessions = new KeyedLimiter(limits.userLoginBurst, limits.userLoginsPerSecond);
 
   const connections = new Set<Connection>();
-  const live = new Map<string, Connection>(); // sessionId → its connection
-  const expiry = new Map<string, ReturnType<typeof setTimeout>>(); // sessionId → deletion timer
   const frozen = new Set<Connection>();
   let frozenUntil = 0;
   let thawTimer: ReturnType<typeof setTimeout> | null = null;
   let pausedUntil = 0;
   let closing = false;
+
+  const context: BackendContext = {
+    limits,
+    caps,
+    log,
+    newSessions,
+    onMessage: options.onMessage,
+    send: (conn, frame) => send(conn, frame),
+    nack: (conn, mid, code, message, retryAfterMs) => nack(conn, mid, code, message, retryAfterMs),
+    closeWith: (conn, code, message, retryAfterMs) => closeWith(conn, code, message, retryAfterMs),
+    goLive(conn, session, verified, replay) {
+      if (conn.loginTimer) clearTimeout(conn.loginTimer);
+      conn.loginTimer = null;
+      conn.state = 'live';
+      conn.session = session;
+      conn.token = verified;
+      armTokenExpiry(conn);
+      log('info', replay.resumed ? 'session resumed' : 'session created', {
+        sessionId: session.id,
+        sub: verified.sub,
+      });
+      send(conn, {
+        type: 'session:success',
+        sessionId: session.id,
+        userId: session.userId,
+        resumed: replay.resumed,
+        serverTime: Date.now(),
+        tokenExpiresAt: verified.expiresAt,
+        resumeWindowMs: limits.resumeWindowMs,
+        lastSeq: replay.lastSeq,
+        firstSeq: replay.firstSeq,
+        limits: announced,
+      });
+    },
+  };
+  // Loaded only when asked for: an in-memory server never loads the Redis client.
+  const backend: SessionBackend = options.redis
+    ? await (await import('./registry/redis/redis-backend.js')).redisBackend(options.redis, context)
+    : memoryBackend(options.registry ?? new InMemoryRegistry(), context);
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   const http: Server = createServer((req, res) => handleHttp(req, res));
@@ -147,85 +179,7 @@ export async function createSessionServer(options: SessionServerOptions): Promis
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
   });
 
-  // --- sessions ---------------------------------------------------------------------------------
-  function armExpiry(record: SessionRecord): void {
-    clearTimeout(expiry.get(record.id));
-    const lostAt = record.lostAt ?? Date.now();
-    const timer = setTimeout(
-      () => {
-        expiry.delete(record.id);
-        if (registry.get(record.id) === record && !live.has(record.id)) {
-          registry.delete(record.id);
-          log('info', 'session expired', { sessionId: record.id });
-        }
-      },
-      Math.max(0, lostAt + limits.resumeWindowMs - Date.now()),
-    );
-    timer.unref?.();
-    expiry.set(record.id, timer);
-  }
-
-  /** Delete a session now; its live connection, if any, is closed with `code`. */
-  function endSession(record: SessionRecord, code: number, message: string): void {
-    clearTimeout(expiry.get(record.id));
-    expiry.delete(record.id);
-    registry.delete(record.id);
-    const conn = live.get(record.id);
-    live.delete(record.id);
-    if (conn) closeWith(conn, code, message);
-  }
-
-  function deliver(record: SessionRecord, from: string | null, bodyJson: string, bodyBytes: number): void {
-    record.log.append(from, bodyJson, bodyBytes);
-    const conn = live.get(record.id);
-    if (conn) pump(conn);
-  }
-
-  /** Write the events this connection has not had yet, while its socket takes them. */
-  function pump(conn: Connection): void {
-    const record = conn.session;
-    if (conn.state !== 'live' || !record) return;
-    const replay = record.log;
-    while (conn.sentSeq < replay.lastSeq && conn.writable) {
-      const next = conn.sentSeq + 1;
-      const event = replay.get(next);
-      if (!event) {
-        // The buffer's caps dropped events this socket never got: a resume announces the gap
-        // (firstSeq), which a live stream cannot.
-        log('warn', 'slow consumer cut off', { sessionId: record.id, behind: replay.lastSeq - conn.sentSeq });
-        closeWith(conn, CloseCode.rateLimited, 'too slow: events you had not received left the replay buffer', 1000);
-        return;
-      }
-      conn.send(encodeEventFrame(event.seq, event.from, event.bodyJson));
-      conn.sentSeq = next;
-    }
-  }
-
-  const publish: Publish = (target, body, from = null) => {
-    const bodyJson = serializeBody(body);
-    const bodyBytes = Buffer.byteLength(bodyJson);
-    if (eventBytes(bodyBytes, from) > limits.replayMaxBytes) {
-      throw new RangeError(`publish: the body (${bodyBytes} bytes) is larger than replayMaxBytes`);
-    }
-    let n = 0;
-    for (const record of [...registry.all()]) {
-      if (record.id === target || record.userId === target) {
-        deliver(record, from, bodyJson, bodyBytes);
-        n++;
-      }
-    }
-    return n;
-  };
-
-  function isAlive(record: SessionRecord): boolean {
-    return record.lostAt === null || Date.now() - record.lostAt <= limits.resumeWindowMs;
-  }
-
-  // Sessions restored from a registry handed over by a previous server need their expiry timers.
-  for (const record of registry.all()) {
-    if (record.lostAt === null) record.lostAt = Date.now();
-    armExpiry(record);
-  }
+  const publish = backend.publish;
 
   // --- connections ------------------------------------------------------------------------------
   function send(conn: Connection, frame: ServerFrame): void {
@@ -253,14 +207,7 @@ export async function createSessionServer(options: SessionServerOptions): Promis
     connections.delete(conn);
     if (conn.loginTimer) clearTimeout(conn.loginTimer);
     conn.expiryTimer?.cancel();
-    const record = conn.session;
-    if (record && live.get(record.id) === conn) {
-      live.delete(record.id);
-      if (registry.get(record.id) === record) {
-        record.lostAt = Date.now();
-        armExpiry(record);
-      }
-    }
+    if (conn.session) backend.detached(conn);
   }
 
   function armTokenExpiry(conn: Connection): void {
@@ -280,7 +227,7 @@ export async function createSessionServer(options: SessionServerOptions): Promis
       limits,
       {
         handle: (c, text) => handleFrame(c, text),
-        writable: (c) => pump(c),
+        writable: (c) => backend.pump(c),
         overflow: (c) => flooded(c),
       },
       Date.now(),
@@ -319,7 +266,7 @@ export async function createSessionServer(options: SessionServerOptions): Promis
   function flooded(conn: Connection): void {
     const retryAfterMs = conn.flood.retryAfterMs;
     log('warn', 'flood: connection closed', { address: conn.address, sessionId: conn.session?.id });
-    if (conn.session) conn.session.blockedUntil = Date.now() + retryAfterMs;
+    if (conn.session) backend.flooded(conn, retryAfterMs);
     closeWith(
       conn,
       CloseCode.rateLimited,
@@ -346,14 +293,14 @@ export async function createSessionServer(options: SessionServerOptions): Promis
    * A message over the rate is refused from a scan of its text, before JSON.parse builds it, so a
    * client sending too fast costs one linear pass per frame. Returns true when it was refused.
    */
-  function refusedForRate(conn: Connection, record: SessionRecord, text: string, now: number): boolean | 'admitted' {
+  function refusedForRate(conn: Connection, text: string, now: number): boolean | 'admitted' {
     const scan = scanFrame(text, maxBodyDepth + 1);
-    if (scan.type !== 'message' || scan.tooDeep || !isMid(scan.mid) || record.mids.has(scan.mid)) return false;
+    if (scan.type !== 'message' || scan.tooDeep || !isMid(scan.mid) || backend.knownMid(conn, scan.mid)) return false;
     const admission = conn.gate.admit(scan.mid, now);
     if (admission.ok) return 'admitted';
     if (!conn.rateWarned) {
       conn.rateWarned = true;
-      log('warn', 'message rate exceeded: nacking', { sessionId: record.id });
+      log('warn', 'message rate exceeded: nacking', { sessionId: conn.session?.id });
     }
     nack(
       conn,
@@ -370,7 +317,7 @@ export async function createSessionServer(options: SessionServerOptions): Promis
     const now = Date.now();
     let admitted = false;
     if (conn.state === 'live' && conn.session) {
-      const rate = refusedForRate(conn, conn.session, text, now);
+      const rate = refusedForRate(conn, text, now);
       if (rate === true) return;
       admitted = rate === 'admitted';
     }
@@ -393,20 +340,17 @@ export async function createSessionServer(options: SessionServerOptions): Promis
       }
       return login(conn, f);
     }
-    const record = conn.session as SessionRecord;
+    const session = conn.session as SessionRef;
     switch (f.type) {
       case 'session:login':
         closeWith(conn, CloseCode.malformed, 'already logged in');
         return;
       case 'session:update_token':
-        return updateToken(conn, record, f.rid, f.token);
+        return updateToken(conn, session, f.rid, f.token);
       case 'session:logout':
-        send(conn, { type: 'session:logged_out', rid: f.rid });
-        log('info', 'logout', { sessionId: record.id });
-        endSession(record, CloseCode.normal, 'logged out');
-        return;
+        return backend.logout(conn, f.rid);
       case 'message': {
-        if (!record.mids.has(f.mid)) {
+        if (!backend.knownMid(conn, f.mid)) {
           if (!admitted) {
             const admission = conn.gate.admit(f.mid, now);
             if (!admission.ok) {
@@ -423,7 +367,7 @@ export async function createSessionServer(options: SessionServerOptions): Promis
           // Serialized once, here; every session it goes to shares the text, and replays splice it.
           const bodyJson = JSON.stringify(f.body);
           const bodyBytes = Buffer.byteLength(bodyJson);
-          if (eventBytes(bodyBytes, record.userId) > limits.replayMaxBytes) {
+          if (eventBytes(bodyBytes, session.userId) > limits.replayMaxBytes) {
             nack(
               conn,
               f.mid,
@@ -432,16 +376,14 @@ export async function createSessionServer(options: SessionServerOptions): Promis
             );
             return;
           }
-          record.mids.add(f.mid);
-          if (options.onMessage) options.onMessage({ id: record.id, userId: record.userId }, f.body, publish);
-          else for (const target of [...registry.all()]) deliver(target, record.userId, bodyJson, bodyBytes);
+          return backend.message(conn, f.mid, f.body, bodyJson, bodyBytes);
         }
         send(conn, { type: 'message:ack', mid: f.mid });
         return;
       }
       case 'ack':
         // Never past what this socket was sent: an ack cannot drop events nobody received.
-        record.log.ackUpTo(Math.min(f.seq, conn.sentSeq));
+        backend.ack(conn, Math.min(f.seq, conn.sentSeq));
         return;
       case 'ping':
         send(conn, { type: 'pong', t: f.t });
@@ -449,7 +391,7 @@ export async function createSessionServer(options: SessionServerOptions): Promis
     }
   }
 
-  async function updateToken(conn: Connection, record: SessionRecord, rid: string, token: string): Promise<void> {
+  async function updateToken(conn: Connection, session: SessionRef, rid: string, token: string): Promise<void> {
     let verified: VerifiedToken;
     try {
       verified = await verify(token);
@@ -459,7 +401,7 @@ export async function createSessionServer(options: SessionServerOptions): Promis
       return;
     }
     if (conn.state !== 'live') return;
-    if (verified.sub !== record.userId) {
+    if (verified.sub !== session.userId) {
       send(conn, {
         type: 'session:error',
         rid,
@@ -497,74 +439,7 @@ export async function createSessionServer(options: SessionServerOptions): Promis
       return;
     }
     if (conn.state !== 'login') return;
-    const now = Date.now();
-
-    // A resume is granted only to the owner inside the window; anything else is answered exactly
-    // like an unknown id (a new session), so ids cannot be probed.
-    const wanted = frame.sessionId === undefined ? undefined : registry.get(frame.sessionId);
-    const resumable = wanted !== undefined && wanted.userId === verified.sub && isAlive(wanted);
-    if (resumable && wanted.blockedUntil > now) {
-      closeWith(conn, CloseCode.rateLimited, 'this session flooded the server; wait', wanted.blockedUntil - now);
-      return;
-    }
-    if (!resumable && !newSessions.take(verified.sub, now)) {
-      log('warn', 'login refused: too many new sessions for this user', { sub: verified.sub });
-      closeWith(
-        conn,
-        CloseCode.rateLimited,
-        'too many new sessions for this user',
-        newSessions.waitMs(verified.sub, now),
-      );
-      return;
-    }
-    if (conn.loginTimer) clearTimeout(conn.loginTimer);
-    conn.loginTimer = null;
-
-    let record: SessionRecord;
-    if (resumable) {
-      record = wanted;
-      const previous = live.get(record.id);
-      if (previous && previous !== conn) closeWith(previous, CloseCode.replaced, 'session resumed elsewhere');
-      clearTimeout(expiry.get(record.id));
-      expiry.delete(record.id);
-    } else {
-      // One user cannot hold more than maxSessionsPerUser sessions (and their buffers): a new one
-      // ends the oldest, a waiting one first.
-      const mine = registry.ofUser(verified.sub);
-      while (mine.length >= limits.maxSessionsPerUser) {
-        const waiting = mine.findIndex((r) => !live.has(r.id));
-        const [oldest] = mine.splice(waiting === -1 ? 0 : waiting, 1);
-        if (oldest) endSession(oldest, CloseCode.replaced, 'replaced by a newer session of the same user');
-      }
-      record = registry.create(verified.sub, now, caps);
-    }
-    record.lostAt = null;
-    conn.state = 'live';
-    conn.session = record;
-    conn.token = verified;
-    live.set(record.id, conn);
-    armTokenExpiry(conn);
-    log('info', resumable ? 'session resumed' : 'session created', { sessionId: record.id, sub: verified.sub });
-
-    const replay = record.log;
-    const clientSeq = resumable ? Math.min(frame.lastSeq ?? 0, replay.lastSeq) : replay.lastSeq;
-    // What the client has, it no longer needs replayed.
-    replay.ackUpTo(clientSeq);
-    send(conn, {
-      type: 'session:success',
-      sessionId: record.id,
-      userId: record.userId,
-      resumed: resumable,
-      serverTime: Date.now(),
-      tokenExpiresAt: verified.expiresAt,
-      resumeWindowMs: limits.resumeWindowMs,
-      lastSeq: replay.lastSeq,
-      firstSeq: replay.firstSeq,
-      limits: announced,
-    });
-    // Events before firstSeq are gone; the client sees that from firstSeq and is sent the rest.
-    conn.sentSeq = Math.max(clientSeq, replay.firstSeq - 1);
-    pump(conn);
+    return backend.login(conn, frame, verified);
   }
 
   // --- http -------------------------------------------------------------------------------------
@@ -592,7 +467,7 @@ export async function createSessionServer(options: SessionServerOptions): Promis
   }
 
   function stats() {
-    return { sessions: registry.size, connections: connections.size, waiting: registry.size - live.size };
+    return { ...backend.stats(), connections: connections.size };
   }
 
   function matching(sub?: string): Connection[] {
@@ -637,13 +512,18 @@ export async function createSessionServer(options: SessionServerOptions): Promis
     },
   };
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      http.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        http.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
   const { port } = http.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
 
@@ -651,6 +531,7 @@ export async function createSessionServer(options: SessionServerOptions): Promis
     port,
     url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}${path}`,
     limits,
+    registry: backend.description,
     publish,
     stats,
     faults,
@@ -659,13 +540,12 @@ export async function createSessionServer(options: SessionServerOptions): Promis
       closing = true;
       thaw();
       for (const conn of [...connections]) closeWith(conn, CloseCode.goingAway, 'server shutting down');
-      for (const timer of expiry.values()) clearTimeout(timer);
-      expiry.clear();
       await new Promise<void>((resolve) => {
         wss.close(() => resolve());
       });
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      await backend.close();
     },
   };
 }

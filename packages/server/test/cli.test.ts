@@ -144,6 +144,8 @@ describe('nexmo-session-server CLI', () => {
     [['--secret', secret, '--jwks-file', 'x.json'], /only one of --secret, --public-key and --jwks-file/],
     [['--public-key', '/nonexistent/key.pem'], /--public-key: cannot read \/nonexistent\/key\.pem \(ENOENT\)/],
     [['--port', '0'], /one of --secret, --public-key or --jwks-file is required/],
+    [['--dev', '--redis', 'localhost:6379'], /--redis must be a redis:\/\/ or rediss:\/\/ URL \(got 'localhost:'\)/],
+    [['--dev', '--redis', '127.0.0.1:6379'], /--redis must be a redis:\/\/ URL \(got '127\.0\.0\.1:6379'\)/],
   ])('%j exits 2 with a clear message', async (args, message) => {
     const { code, stderr, stdout } = await run(args);
     expect(code).toBe(2);

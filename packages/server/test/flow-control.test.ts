@@ -135,3 +135,17 @@ describe('FloodMeter', () => {
     expect(new FloodMeter(1000, 10, 10, 0).retryAfterMs).toBe(1000);
   });
 });
+
+describe('MessageGate.hold (a message the shared store could not take)', () => {
+  it('refuses it and every later message until it comes back after the wait; then the order resumes', () => {
+    const gate = new MessageGate(100, 200, 0);
+    expect(gate.admit('m1', 0)).toEqual({ ok: true });
+    gate.hold('m1', 0, 1000);
+    expect(gate.admit('m2', 10)).toEqual({ ok: false, retryAfterMs: 990 });
+    expect(gate.admit('m1', 500)).toEqual({ ok: false, retryAfterMs: 500 });
+    // After the wait, m2 (sent before the client saw the nack) still waits for m1.
+    expect(gate.admit('m2', 1000).ok).toBe(false);
+    expect(gate.admit('m1', 1000)).toEqual({ ok: true });
+    expect(gate.admit('m2', 1001)).toEqual({ ok: true });
+  });
+});

@@ -10,7 +10,7 @@
  * handed over, the instance belongs to the session: logout() and destroy() close it.
  */
 import { SessionError } from '../errors.js';
-import { ProtocolConnection } from '../transport/protocol-connection.js';
+import { type ProtocolConnection, protocolConnection } from '../transport/protocol-connection.js';
 import type { ConnectedInfo, SelfRetryingTransport, TransportHost } from '../transport/types.js';
 
 /** The parts of a ReconnectingWebSocket (4.x) instance this adapter uses. */
@@ -68,7 +68,7 @@ export function reconnectingWebSocketTransport(
   function start(): void {
     const h = host;
     if (!h || token === null) return;
-    const mine: ProtocolConnection = new ProtocolConnection(
+    const mine: ProtocolConnection = protocolConnection(
       socket,
       { token, resume: h.resumeInfo(), kind: lost ? 'auto' : 'login', attempt: lost ? failures + 1 : 0 },
       {

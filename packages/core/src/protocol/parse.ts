@@ -3,7 +3,6 @@
  * (only its known fields, so nothing unexpected travels further) or a violation that says how to
  * answer: close with `code`, or, for a message that can be refused on its own, nack its `mid`.
  */
-import { CloseCode } from './close-codes.js';
 import type { ClientFrame, NackCode, ServerFrame } from './frames.js';
 import { scanFrame } from './json-scan.js';
 import { maxBodyDepth, maxIdLength } from './limits.js';
@@ -33,12 +32,13 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isF
 const isToken = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= maxTokenLength;
 const isText = (v: unknown): v is string => typeof v === 'string';
 
-function fail(message: string, code: number = CloseCode.malformed): { ok: false; violation: ProtocolViolation } {
-  return { ok: false, violation: { code, message } };
+// 4400 is CloseCode.malformed, written out so the browser bundle does not carry the whole table.
+function fail(message: string): { ok: false; violation: ProtocolViolation } {
+  return { ok: false, violation: { code: 4400, message } };
 }
 
 function nack(mid: string, message: string): { ok: false; violation: ProtocolViolation } {
-  return { ok: false, violation: { code: CloseCode.malformed, message, nack: { mid, code: 'invalid' } } };
+  return { ok: false, violation: { code: 4400, message, nack: { mid, code: 'invalid' } } };
 }
 
 /** JSON text → a plain object. */
@@ -106,15 +106,57 @@ export function parseClientFrame(text: unknown, options: ParseOptions = {}): Par
   }
 }
 
-function readLimits(v: unknown) {
-  if (typeof v !== 'object' || v === null) return null;
-  const l = v as Record<string, unknown>;
-  return isCount(l.maxFrameBytes) && isCount(l.messagesPerSecond) && isCount(l.burst)
-    ? { maxFrameBytes: l.maxFrameBytes, messagesPerSecond: l.messagesPerSecond, burst: l.burst }
-    : null;
-}
+/**
+ * What each server frame must hold: a check per field (`?`: may be absent; an absent or null
+ * optional field is left out), or a nested shape. Server frames are parsed in every browser
+ * bundle, so they are checked from this table rather than by hand; the violation names the
+ * field. (Client frames keep hand-written messages: the server sends them back to clients.)
+ */
+type Shape = { [field: string]: ((v: unknown) => boolean) | Shape };
 
-const nackCodes: readonly NackCode[] = ['rate_limited', 'too_large', 'invalid'];
+const isWait = (v: unknown) => isTime(v) && v >= 0;
+const serverShapes: Record<string, Shape> = {
+  'session:success': {
+    sessionId: isId,
+    userId: isText,
+    resumed: (v) => typeof v === 'boolean',
+    serverTime: isTime,
+    tokenExpiresAt: isTime,
+    resumeWindowMs: isTime,
+    lastSeq: isSeq,
+    firstSeq: isSeq,
+    limits: { maxFrameBytes: isCount, messagesPerSecond: isCount, burst: isCount },
+  },
+  'session:token_updated': { rid: isId, tokenExpiresAt: isTime },
+  'session:logged_out': { rid: isId },
+  event: { seq: (v) => isSeq(v) && v > 0, body: (v) => v !== undefined, 'from?': (v) => v === null || isText(v) },
+  'message:ack': { mid: isId },
+  'message:nack': {
+    mid: isId,
+    code: (v) => (['rate_limited', 'too_large', 'invalid'] as unknown[]).includes(v),
+    message: isText,
+    'retryAfterMs?': isWait,
+  },
+  pong: { t: isTime },
+  'session:disconnect': { reason: (v) => v === 'TOKEN_EXPIRED' },
+  'session:error': { code: Number.isInteger, message: isText, 'rid?': isId, 'retryAfterMs?': isWait },
+};
+
+/** A copy of `value` with only the fields of `shape`, or the name of the first field that is wrong. */
+function pick(shape: Shape, value: unknown): Record<string, unknown> | string {
+  if (typeof value !== 'object' || value === null) return 'it';
+  const out: Record<string, unknown> = {};
+  for (const key in shape) {
+    const name = key.replace('?', '');
+    const rule = shape[key] as Shape[string];
+    let v = (value as Record<string, unknown>)[name];
+    if (name !== key && v === undefined) continue;
+    if (typeof rule !== 'function') v = pick(rule, v);
+    if (typeof rule === 'function' ? !rule(v) : typeof v === 'string') return name;
+    if (name === key || v !== null) out[name] = v;
+  }
+  return out;
+}
 
 /**
  * Server frames are checked for shape, not for nesting: the server refuses deep bodies before it
@@ -124,95 +166,10 @@ export function parseServerFrame(text: unknown): Parsed<ServerFrame> {
   if (typeof text !== 'string') return fail('frames are JSON text');
   const read = readObject(text);
   if (!read.ok) return read;
-  const f = read.value;
-  switch (f.type) {
-    case 'session:success': {
-      const limits = readLimits(f.limits);
-      if (
-        !isId(f.sessionId) ||
-        !isText(f.userId) ||
-        typeof f.resumed !== 'boolean' ||
-        !isTime(f.serverTime) ||
-        !isTime(f.tokenExpiresAt) ||
-        !isTime(f.resumeWindowMs) ||
-        !isSeq(f.lastSeq) ||
-        !isSeq(f.firstSeq) ||
-        limits === null
-      ) {
-        return fail('session:success is missing a field or has one of the wrong type');
-      }
-      return {
-        ok: true,
-        frame: {
-          type: 'session:success',
-          sessionId: f.sessionId,
-          userId: f.userId,
-          resumed: f.resumed,
-          serverTime: f.serverTime,
-          tokenExpiresAt: f.tokenExpiresAt,
-          resumeWindowMs: f.resumeWindowMs,
-          lastSeq: f.lastSeq,
-          firstSeq: f.firstSeq,
-          limits,
-        },
-      };
-    }
-    case 'session:token_updated':
-      if (!isId(f.rid) || !isTime(f.tokenExpiresAt)) return fail('session:token_updated needs rid and tokenExpiresAt');
-      return { ok: true, frame: { type: 'session:token_updated', rid: f.rid, tokenExpiresAt: f.tokenExpiresAt } };
-    case 'session:logged_out':
-      if (!isId(f.rid)) return fail('session:logged_out needs rid');
-      return { ok: true, frame: { type: 'session:logged_out', rid: f.rid } };
-    case 'event':
-      if (!isSeq(f.seq) || f.seq === 0 || !('body' in f)) return fail('event needs seq (>= 1) and body');
-      if (f.from !== undefined && f.from !== null && !isText(f.from)) return fail('event from must be a string');
-      return {
-        ok: true,
-        frame: { type: 'event', seq: f.seq, body: f.body, ...(isText(f.from) ? { from: f.from } : {}) },
-      };
-    case 'message:ack':
-      if (!isId(f.mid)) return fail('message:ack needs mid');
-      return { ok: true, frame: { type: 'message:ack', mid: f.mid } };
-    case 'message:nack':
-      if (!isId(f.mid) || !nackCodes.includes(f.code as NackCode) || !isText(f.message)) {
-        return fail('message:nack needs mid, code and message');
-      }
-      if (f.retryAfterMs !== undefined && !(isTime(f.retryAfterMs) && f.retryAfterMs >= 0)) {
-        return fail('message:nack retryAfterMs must be a number >= 0');
-      }
-      return {
-        ok: true,
-        frame: {
-          type: 'message:nack',
-          mid: f.mid,
-          code: f.code as NackCode,
-          message: f.message,
-          ...(f.retryAfterMs !== undefined ? { retryAfterMs: f.retryAfterMs as number } : {}),
-        },
-      };
-    case 'pong':
-      if (!isTime(f.t)) return fail('pong needs t');
-      return { ok: true, frame: { type: 'pong', t: f.t } };
-    case 'session:disconnect':
-      if (f.reason !== 'TOKEN_EXPIRED') return fail('session:disconnect reason must be TOKEN_EXPIRED');
-      return { ok: true, frame: { type: 'session:disconnect', reason: 'TOKEN_EXPIRED' } };
-    case 'session:error':
-      if (!Number.isInteger(f.code) || !isText(f.message)) return fail('session:error needs code and message');
-      if (f.rid !== undefined && !isId(f.rid)) return fail('session:error rid must be a short string');
-      if (f.retryAfterMs !== undefined && !(isTime(f.retryAfterMs) && f.retryAfterMs >= 0)) {
-        return fail('session:error retryAfterMs must be a number >= 0');
-      }
-      return {
-        ok: true,
-        frame: {
-          type: 'session:error',
-          code: f.code as number,
-          message: f.message,
-          ...(f.rid !== undefined ? { rid: f.rid as string } : {}),
-          ...(f.retryAfterMs !== undefined ? { retryAfterMs: f.retryAfterMs as number } : {}),
-        },
-      };
-    default:
-      return fail(`unknown frame type ${describeType(f.type)}`);
-  }
+  const { type } = read.value;
+  const shape = typeof type === 'string' && Object.hasOwn(serverShapes, type) ? serverShapes[type] : undefined;
+  if (!shape) return fail(`unknown frame type ${describeType(type)}`);
+  const fields = pick(shape, read.value);
+  if (typeof fields === 'string') return fail(`${type}: ${fields} is missing or invalid`);
+  return { ok: true, frame: { type, ...fields } as ServerFrame };
 }

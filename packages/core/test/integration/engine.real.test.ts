@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { SessionServer } from '@nexmo-session/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../../../test-support/until.js';
+import { startFaultProxy } from '../../../server/test/reliability/fault-proxy.js';
 import type { Session } from '../../src/session.js';
 import { client, mint, startServer } from './real-server.js';
 
@@ -55,6 +56,28 @@ describe('stuck states (real server)', { timeout: 30_000 }, () => {
     // The probe at 10 s was answered when the freeze ended, before its 10 s deadline: no reconnect.
     expect(c.state()).toMatchObject({ status: 'connected', lastConnect: 'new' });
     expect(c.events).toEqual([]);
+  });
+});
+
+describe('stuck states (real server, through a fault proxy)', { timeout: 40_000 }, () => {
+  it('a message whose bytes vanished on a socket that looks open is probed, found dead and resent', async () => {
+    const server = await serve();
+    const proxy = await startFaultProxy(server.port);
+    cleanups.push(() => proxy.close());
+    const c = track(client(`ws://127.0.0.1:${proxy.port}/ws`));
+    const bystander = track(client(server.url));
+    await c.session.login(await mint('alice'));
+    await bystander.session.login(await mint('bob'));
+    const seen: unknown[] = [];
+    bystander.session.on('message', (e) => seen.push(e.body));
+    proxy.blackhole(true); // the network drops everything for 15 s; the socket stays open
+    setTimeout(() => proxy.blackhole(false), 15_000);
+    const started = Date.now();
+    await c.session.send('into the void');
+    // 10 s ack timeout → a ping that vanishes too → 10 s probe deadline → reconnect and resend.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(19_000);
+    expect(c.events).toEqual(['disconnect:CONNECTION_FAILED', 'reconnecting:1', 'reconnect', 'session:resumed']);
+    await until(() => seen.includes('into the void'), 3000, 'delivered');
   });
 });
 

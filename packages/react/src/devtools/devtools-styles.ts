@@ -23,9 +23,9 @@ export const devtoolsCss = `
 .nxs-devtools[data-position="fixed"] .nxs-devtools__panel{position:fixed;left:0;right:0;bottom:0;height:45vh;z-index:2147483000;box-shadow:0 -4px 16px rgb(0 0 0 / 0.2)}
 .nxs-devtools[data-position="inline"] .nxs-devtools__panel{margin-top:8px}
 .nxs-devtools__panel{display:flex;flex-direction:column;background:var(--nxs-dt-bg);color:var(--nxs-dt-fg);border:1px solid var(--nxs-dt-border);border-radius:6px;overflow:hidden}
-.nxs-devtools__header{display:flex;align-items:center;gap:8px;padding:6px 10px;border-bottom:1px solid var(--nxs-dt-border)}
+.nxs-devtools__header{display:flex;flex-wrap:wrap;align-items:center;gap:8px;padding:6px 10px;border-bottom:1px solid var(--nxs-dt-border)}
 .nxs-devtools__title{font-size:13px;margin:0;font-weight:700}
-.nxs-devtools__status{color:var(--nxs-dt-muted)}
+.nxs-devtools__status{color:var(--nxs-dt-muted);min-width:0;overflow-wrap:anywhere}
 .nxs-devtools__header-actions{margin-left:auto;display:flex;gap:6px}
 .nxs-devtools__body{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:0;overflow:auto;flex:1}
 .nxs-devtools__section{padding:8px 10px;border-bottom:1px solid var(--nxs-dt-border);min-width:0}
@@ -60,5 +60,5 @@ export const devtoolsCss = `
 .nxs-devtools__button{font:inherit;padding:3px 8px;border:1px solid var(--nxs-dt-button-bg);border-radius:4px;background:var(--nxs-dt-button-bg);color:var(--nxs-dt-button-fg);cursor:pointer}
 .nxs-devtools__button--quiet{background:transparent;color:var(--nxs-dt-fg);border-color:var(--nxs-dt-border)}
 .nxs-devtools__button[aria-pressed="true"]{background:var(--nxs-dt-pressed);border-color:var(--nxs-dt-pressed);color:var(--nxs-dt-bg)}
-@media (max-width:720px){.nxs-devtools__body{grid-template-columns:1fr}.nxs-devtools__section--events{grid-row:auto;border-right:0}}
+@media (max-width:720px){.nxs-devtools__body{display:block}.nxs-devtools__section--events{border-right:0;display:block}.nxs-devtools__timeline{max-height:14rem}}
 `;

@@ -1,5 +1,5 @@
 /** Plain-text formatting for the devtools: event lines, store values, times. Pure. */
-import type { SessionEventName } from '@nexmo-session/core';
+import type { Notice, SessionEventName } from '@nexmo-session/core';
 
 const maxDetailChars = 120;
 
@@ -14,6 +14,9 @@ function json(value: unknown): string {
     return String(value); // cycles, BigInt: still show something
   }
 }
+
+/** A message body, as JSON, clipped. */
+export const describeBody = (body: unknown): string => clip(json(body));
 
 /** "+1.250 s" from the timeline's start. */
 export function formatOffset(ms: number): string {
@@ -84,4 +87,12 @@ export function describeValue(key: string, value: unknown, nowMs: number): strin
     return clip(json(rest));
   }
   return String(value);
+}
+
+/** `store.notice` in a few words: "reconnecting: waiting for attempt 2", "session-lost", "none". */
+export function describeNotice(notice: Notice | null): string {
+  if (notice === null) return 'none';
+  if (notice.kind !== 'reconnecting') return notice.kind;
+  if (notice.attempt === 0) return 'reconnecting: connect() in flight';
+  return `reconnecting: ${notice.phase === 'waiting' ? 'waiting for' : 'trying'} attempt ${notice.attempt}`;
 }

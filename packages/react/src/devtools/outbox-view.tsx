@@ -1,24 +1,25 @@
-import type { OutboxFacts } from './session-facts.js';
+import { describeBody, formatRelative } from './format.js';
+import type { OutboxEntryFacts } from './session-facts.js';
 
-/** How many messages wait for the connection, and which, once core exposes them. */
-export function OutboxView({ outbox }: { outbox: OutboxFacts }) {
+/** The messages accepted and not yet acknowledged, oldest first: on the wire, or waiting their turn. */
+export function OutboxView({ entries, nowMs }: { entries: readonly OutboxEntryFacts[]; nowMs: number }) {
   return (
     <div className="nxs-devtools__outbox">
       <p>
-        <strong data-testid="outbox-size">{outbox.size}</strong> {outbox.size === 1 ? 'message waits' : 'messages wait'}{' '}
-        for an acknowledgement.
+        <strong data-testid="outbox-size">{entries.length}</strong>{' '}
+        {entries.length === 1 ? 'message waits' : 'messages wait'} for an acknowledgement.
       </p>
-      {outbox.entries === null ? (
-        <p className="nxs-devtools__note">The messages themselves are not exposed by the session yet.</p>
-      ) : (
+      {entries.length > 0 ? (
         <ol className="nxs-devtools__list">
-          {outbox.entries.map((entry) => (
-            <li key={entry.mid}>
-              <code>{entry.mid}</code> {entry.phase}: {JSON.stringify(entry.body)}
+          {entries.map((entry) => (
+            <li key={entry.mid} data-phase={entry.sentAt === null ? 'waiting' : 'in-flight'}>
+              <code>{entry.mid}</code>{' '}
+              {entry.sentAt === null ? 'waiting its turn' : `sent ${formatRelative(entry.sentAt, nowMs)}`}:{' '}
+              {describeBody(entry.body)}
             </li>
           ))}
         </ol>
-      )}
+      ) : null}
     </div>
   );
 }

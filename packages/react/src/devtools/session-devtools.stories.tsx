@@ -1,5 +1,6 @@
 /**
- * SessionDevtools over a real simulated session. The fault buttons drive the simulated server;
+ * SessionDevtools over a real simulated session. It reads core's `session.debug` (machine state,
+ * outbox, token life) and `store.notice`. The fault buttons drive the simulated server;
  * the session's clock is manual, so "Advance clock" buttons in these stories stand in for time.
  */
 import type { Meta, StoryObj } from '@storybook/react-vite';
@@ -75,9 +76,12 @@ export const Open: Story = {
     await expect(field(canvasElement, 'status')).toBe('connected');
     await expect(within(panel).getByText('No events yet.')).toBeVisible();
 
+    await expect(within(panel).getByTestId('machine-state').textContent).toBe('@ok.connected');
+
     await userEvent.click(within(panel).getByRole('button', { name: 'Drop connection' }));
     await scenario.settle();
     await expect(field(canvasElement, 'status')).toBe('reconnecting');
+    await expect(within(panel).getByTestId('machine-state').textContent).toBe('@reconnecting.backoff');
     await expect(timeline(canvasElement)).toEqual(['status reconnecting', 'disconnect CONNECTION_FAILED']);
 
     await scenario.advance(1000 + latencyMs);

@@ -78,6 +78,73 @@ describe('SessionDevtools', () => {
     made.session.destroy();
   });
 
+  it("shows core's machine state and notice as they change", async () => {
+    const made = await renderConnected(<SessionDevtools initialIsOpen />, {}, { latencyMs: 100 });
+    const machine = () => screen.getByTestId('machine-state').textContent;
+    const notice = () => screen.getByTestId('notice').textContent;
+    expect([machine(), notice()]).toEqual(['@ok.connected', 'none']);
+    act(() => made.sim.serverDown());
+    expect([machine(), notice()]).toEqual(['@reconnecting.backoff', 'none']); // a blip, so far
+    await made.advance(1000);
+    expect([machine(), notice()]).toEqual(['@reconnecting.attempt', 'reconnecting: trying attempt 1']);
+    await made.advance(100);
+    expect([machine(), notice()]).toEqual(['@reconnecting.backoff', 'reconnecting: waiting for attempt 2']);
+    made.session.destroy();
+  });
+
+  it("lists the outbox's messages from core: on the wire, or waiting their turn", async () => {
+    const made = await renderConnected(<SessionDevtools initialIsOpen />, {}, { latencyMs: 100 });
+    act(() => {
+      made.session.send({ text: 'on the wire' }).catch(() => {});
+    });
+    await made.advance(50); // sent, not yet acknowledged
+    act(() => made.sim.serverDown());
+    act(() => {
+      made.session.send({ text: 'queued' }).catch(() => {});
+    });
+    const items = [...made.container.querySelectorAll('.nxs-devtools__outbox li')].map((li) => [
+      li.getAttribute('data-phase'),
+      li.textContent?.replace(/^\S+ /, ''), // without the mid
+    ]);
+    // The connection dropped with the first unacknowledged: it waits again, in its place.
+    expect(items).toEqual([
+      ['waiting', 'waiting its turn: {"text":"on the wire"}'],
+      ['waiting', 'waiting its turn: {"text":"queued"}'],
+    ]);
+    expect(made.session.debug.outbox().map((m) => m.body)).toEqual([{ text: 'on the wire' }, { text: 'queued' }]);
+    made.session.destroy();
+  });
+
+  it('shows a message on the wire with the time it was sent', async () => {
+    const made = await renderConnected(<SessionDevtools initialIsOpen />, {}, { latencyMs: 100 });
+    act(() => made.sim.stall(10_000)); // nothing is answered: the message stays unacknowledged
+    act(() => {
+      made.session.send({ text: 'slow' }).catch(() => {});
+    });
+    await made.advance(2000);
+    const item = made.container.querySelector('.nxs-devtools__outbox li');
+    expect(item?.getAttribute('data-phase')).toBe('in-flight');
+    // Sent at +100 ms (after the login's round trip); the panel's clock ticks each second, at +2 s.
+    expect(item?.textContent).toMatch(/ sent 1\.9 s ago: \{"text":"slow"\}$/);
+    made.session.destroy();
+  });
+
+  it("places the engine's own refresh time on the token bar", async () => {
+    const made = await renderConnected(<SessionDevtools initialIsOpen />, {
+      ttlSeconds: 600,
+      fetchToken: async () => 'unused',
+    });
+    const { refreshAt, issuedAt, expiresAt } = made.session.debug.token();
+    expect(refreshAt).toBe((expiresAt as number) - 60_000);
+    const legend = [...made.container.querySelectorAll('.nxs-devtools__legend li')].map((li) =>
+      li.getAttribute('data-kind'),
+    );
+    expect(legend).toEqual(['start', 'refresh', 'expiring', 'expiry']);
+    const mark = made.container.querySelector('.nxs-devtools__bar-mark[data-kind="refresh"]') as HTMLElement;
+    expect(mark.style.left).toBe(`${(((refreshAt as number) - (issuedAt as number)) / 600_000) * 100}%`);
+    made.session.destroy();
+  });
+
   it('has a button per fault of a simulated transport, and they drive it', async () => {
     const made = await renderConnected(<div />);
     made.rerender(
@@ -94,6 +161,20 @@ describe('SessionDevtools', () => {
     expect(made.sim.isServerUp).toBe(true);
     await made.advance(1000);
     expect(made.session.getState().status).toBe('connected');
+    await expectNoAxeViolations(made.container);
+    made.session.destroy();
+  });
+
+  it('adds no landmark of its own beside the panel: an app\'s "Faults" region stays unique', async () => {
+    const made = await renderConnected(
+      <>
+        <section aria-labelledby="app-faults">
+          <h2 id="app-faults">Faults</h2>
+        </section>
+        <SessionDevtools initialIsOpen />
+      </>,
+    );
+    expect(screen.getAllByRole('region')).toHaveLength(2); // the app's and the panel itself
     await expectNoAxeViolations(made.container);
     made.session.destroy();
   });
@@ -136,7 +217,6 @@ describe('tokenLife', () => {
     startKind: 'issued' as const,
     expiresAtMs: 600_000,
     nowMs: 300_000,
-    refreshLeadMs: 60_000,
     expiringMs: 120_000,
   };
   const markers = (life: ReturnType<typeof tokenLife>) => life.markers.map((m) => [m.kind, m.atMs, m.percent]);
@@ -144,7 +224,7 @@ describe('tokenLife', () => {
   it.each([
     [
       'a 10 min token with fetchToken',
-      { ...base, canRefresh: true },
+      { ...base, refreshAtMs: 540_000 },
       [
         ['start', 0, 0],
         ['refresh', 540_000, 90],
@@ -155,7 +235,7 @@ describe('tokenLife', () => {
     ],
     [
       'without fetchToken: no refresh',
-      { ...base, canRefresh: false },
+      { ...base, refreshAtMs: null },
       [
         ['start', 0, 0],
         ['expiring', 480_000, 80],
@@ -165,7 +245,7 @@ describe('tokenLife', () => {
     ],
     [
       'a 60 s token: refreshed half-way, expiring from the start',
-      { ...base, expiresAtMs: 60_000, nowMs: 90_000, canRefresh: true },
+      { ...base, expiresAtMs: 60_000, nowMs: 90_000, refreshAtMs: 30_000 },
       [
         ['start', 0, 0],
         ['refresh', 30_000, 50],

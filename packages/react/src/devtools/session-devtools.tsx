@@ -1,7 +1,8 @@
 /**
  * `<SessionDevtools />`: a development panel for a session, like TanStack Query's devtools. A
- * small button opens a panel with the event timeline, the store, the token's life, the outbox,
- * and fault buttons for a simulated transport. It records events from the moment it mounts, open
+ * small button opens a panel with the machine state and notice, the event timeline, the store,
+ * the token's life, the outbox (all read from core, `session.debug`), and fault buttons for a
+ * simulated transport. It records events from the moment it mounts, open
  * or closed. Import it from `@nexmo-session/react/devtools`: it is in no bundle otherwise.
  */
 import type { Session } from '@nexmo-session/core';
@@ -11,8 +12,9 @@ import { SessionContext } from '../context.js';
 import { devtoolsCss } from './devtools-styles.js';
 import { EventTimeline } from './event-timeline.js';
 import { FaultButtons } from './fault-buttons.js';
+import { describeNotice } from './format.js';
 import { OutboxView } from './outbox-view.js';
-import { readOutbox, readTokenIssuedAt } from './session-facts.js';
+import { readMachineState, readOutbox, readToken } from './session-facts.js';
 import { StoreView } from './store-view.js';
 import { TokenBar } from './token-bar.js';
 import { tokenLife } from './token-life.js';
@@ -46,21 +48,16 @@ export interface SessionDevtoolsProps {
    */
   maxEvents?: number;
   /**
-   * The session's `tokenRefreshLeadMs`, to place the refresh on the token bar (the session does
-   * not expose its options).
-   * @default 60000
-   */
-  tokenRefreshLeadMs?: number;
-  /**
-   * The session's `tokenExpiringMs`, to place "expiring" on the token bar.
+   * The session's `tokenExpiringMs`, to place "expiring" on the token bar (the refresh comes from
+   * the session itself).
    * @default 120000
    */
   tokenExpiringMs?: number;
 }
 
 /**
- * A development panel for a session: the event timeline, the store, the token's life, the outbox
- * and, given a simulated transport, fault buttons. Records from the moment it mounts, open or
+ * A development panel for a session: the machine state and notice, the event timeline, the
+ * store, the token's life, the outbox and, given a simulated transport, fault buttons. Records from the moment it mounts, open or
  * closed. Drop it inside a SessionProvider: `<SessionDevtools initialIsOpen />`.
  */
 export function SessionDevtools(props: SessionDevtoolsProps): ReactNode {
@@ -131,8 +128,9 @@ function DevtoolsPanel({
   const nowMs = useNow(session.clock);
   const headingId = useId();
 
-  const expiresAt = state.tokenExpiresAt;
-  const issuedAt = readTokenIssuedAt(session, state);
+  // Read on every render: the panel re-renders on every store change and once a second.
+  const token = readToken(session);
+  const { issuedAt, expiresAt } = token;
   const startMs = issuedAt ?? (expiresAt === null ? null : (recording.tokenSeenAtMs(expiresAt) ?? nowMs));
   const life =
     expiresAt === null || startMs === null
@@ -142,8 +140,7 @@ function DevtoolsPanel({
           startKind: issuedAt === null ? 'seen' : 'issued',
           expiresAtMs: expiresAt,
           nowMs,
-          canRefresh: session.canRefreshToken,
-          refreshLeadMs: props.tokenRefreshLeadMs ?? 60_000,
+          refreshAtMs: token.refreshAt,
           expiringMs: props.tokenExpiringMs ?? 120_000,
         });
 
@@ -154,9 +151,10 @@ function DevtoolsPanel({
           Session devtools
         </h2>
         <span className="nxs-devtools__status">
-          {state.status}
+          <code data-testid="machine-state">{readMachineState(session)}</code>
           {state.network === 'offline' ? ' (offline)' : ''}
-          {state.sessionId ? ` · ${state.sessionId}` : ''}
+          {state.sessionId ? ` · ${state.sessionId}` : ''} · notice:{' '}
+          <span data-testid="notice">{describeNotice(state.notice)}</span>
         </span>
         <span className="nxs-devtools__header-actions">
           <button type="button" className="nxs-devtools__button nxs-devtools__button--quiet" onClick={recording.clear}>
@@ -180,7 +178,7 @@ function DevtoolsPanel({
           <TokenBar life={life} startKind={issuedAt === null ? 'seen' : 'issued'} nowMs={nowMs} />
         </Section>
         <Section title="Outbox">
-          <OutboxView outbox={readOutbox(session, state)} />
+          <OutboxView entries={readOutbox(session)} nowMs={nowMs} />
         </Section>
         <Section title="Faults">
           <FaultButtons transport={props.transport} />
@@ -190,14 +188,15 @@ function DevtoolsPanel({
   );
 }
 
+/**
+ * A heading and its content, not a landmark: an app's own "Faults" or "Events" region must stay
+ * the only one of its name on the page (axe landmark-unique, found by the playground).
+ */
 function Section({ title, className, children }: { title: string; className?: string; children: ReactNode }) {
-  const id = useId();
   return (
-    <section className={['nxs-devtools__section', className].filter(Boolean).join(' ')} aria-labelledby={id}>
-      <h3 id={id} className="nxs-devtools__heading">
-        {title}
-      </h3>
+    <div className={['nxs-devtools__section', className].filter(Boolean).join(' ')}>
+      <h3 className="nxs-devtools__heading">{title}</h3>
       {children}
-    </section>
+    </div>
   );
 }

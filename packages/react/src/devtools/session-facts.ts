@@ -1,28 +1,25 @@
 /**
- * What the devtools read beyond the store's public fields, in one place. Core exposes only
- * `outboxSize` and `tokenExpiresAt` today; when it exposes the queued messages or the token's
- * `iat`, read them here and the views below show them without other changes.
+ * What the devtools read beyond the store's public fields, all from core's `session.debug`: the
+ * machine state, the outbox's messages, the token's life. Nothing here recomputes an engine rule
+ * (when a token is refreshed, which message is on the wire): the engine says.
  */
-import type { Session, SessionState } from '@nexmo-session/core';
+import type { Session } from '@nexmo-session/core';
 
 export interface OutboxEntryFacts {
   mid: string;
   body: unknown;
-  /** 'waiting' for the connection, or 'in-flight' (sent, not yet acknowledged). */
-  phase: 'waiting' | 'in-flight';
+  /** When it went on the wire (session clock); null while it waits its turn (offline, flow control). */
+  sentAt: number | null;
 }
 
-export interface OutboxFacts {
-  size: number;
-  /** The messages themselves, or null while core does not expose them. */
-  entries: readonly OutboxEntryFacts[] | null;
+export interface TokenFacts {
+  /** From the JWT's `iat`, on the local clock; null when the token has none. */
+  issuedAt: number | null;
+  /** When the engine's proactive refresh is due; null without fetchToken. */
+  refreshAt: number | null;
+  expiresAt: number | null;
 }
 
-export function readOutbox(_session: Session, state: SessionState): OutboxFacts {
-  return { size: state.outboxSize, entries: null };
-}
-
-/** The current token's `iat` in epoch ms, or null while core does not expose it. */
-export function readTokenIssuedAt(_session: Session, _state: SessionState): number | null {
-  return null;
-}
+export const readMachineState = (session: Session): string => session.debug.state();
+export const readOutbox = (session: Session): readonly OutboxEntryFacts[] => session.debug.outbox();
+export const readToken = (session: Session): TokenFacts => session.debug.token();

@@ -1,7 +1,7 @@
 /**
  * The token's life on one line: from when it started (its JWT `iat` when known, else when the
- * devtools first saw this expiry) through the proactive refresh and the "expiring" threshold to
- * its expiry. Pure, so the bar's geometry is tested on its own.
+ * devtools first saw this expiry) through the engine's proactive refresh (as core reports it)
+ * and the "expiring" threshold to its expiry. Pure, so the bar's geometry is tested on its own.
  */
 
 export interface TokenLifeInput {
@@ -11,10 +11,8 @@ export interface TokenLifeInput {
   startKind: 'issued' | 'seen';
   expiresAtMs: number;
   nowMs: number;
-  /** True when the session can refresh by itself (it has `fetchToken`). */
-  canRefresh: boolean;
-  /** The session's tokenRefreshLeadMs (default 60000). */
-  refreshLeadMs: number;
+  /** When the engine refreshes it (`session.debug.token().refreshAt`); null: it does not (no fetchToken). */
+  refreshAtMs: number | null;
   /** The session's tokenExpiringMs (default 120000). */
   expiringMs: number;
 }
@@ -32,15 +30,6 @@ export interface TokenLife {
   elapsedPercent: number;
 }
 
-/**
- * The engine refreshes `leadMs` before expiry but never before half-way through the token's life
- * (the same rule as core's token module; core does not export it).
- */
-export function refreshAtMs(startMs: number, expiresAtMs: number, leadMs: number): number {
-  const lifetimeMs = Math.max(0, expiresAtMs - startMs);
-  return expiresAtMs - Math.min(leadMs, lifetimeMs / 2);
-}
-
 export function tokenLife(input: TokenLifeInput): TokenLife {
   const { startMs, expiresAtMs, nowMs } = input;
   const span = Math.max(1, expiresAtMs - startMs);
@@ -51,7 +40,7 @@ export function tokenLife(input: TokenLifeInput): TokenLife {
     percent: percent(atMs),
   });
   const markers = [at('start', startMs)];
-  if (input.canRefresh) markers.push(at('refresh', refreshAtMs(startMs, expiresAtMs, input.refreshLeadMs)));
+  if (input.refreshAtMs !== null) markers.push(at('refresh', input.refreshAtMs));
   const expiringAt = expiresAtMs - input.expiringMs;
   if (expiringAt > startMs) markers.push(at('expiring', expiringAt));
   markers.push(at('expiry', expiresAtMs), at('now', nowMs));

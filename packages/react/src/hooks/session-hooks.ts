@@ -8,13 +8,15 @@ import type {
 } from '@nexmo-session/core';
 import { useEffect, useMemo, useRef } from 'react';
 import { useSessionInstance } from '../context.js';
-import { shallowEqual, useStoreSelector } from './use-store-selector.js';
+import { shallowEqual, useStoreSlice } from './store-slice.js';
 
 const identity = (s: SessionState) => s;
 
 /**
- * A slice of the session state; re-renders only when the slice changes (per `isEqual`,
- * default Object.is). Without a selector, the whole state (re-renders on every change).
+ * A slice of the session state, through zustand's `useStore`; re-renders only when the slice
+ * changes (per `isEqual`, default Object.is). A selector that builds a new object or array needs
+ * an `isEqual` (`shallowEqual` for flat objects), as with zustand itself. Without a selector, the
+ * whole state (re-renders on every change).
  */
 export function useNexmoSession(): SessionState;
 export function useNexmoSession<T>(selector: (state: SessionState) => T, isEqual?: (a: T, b: T) => boolean): T;
@@ -23,7 +25,7 @@ export function useNexmoSession<T>(
   isEqual?: (a: T, b: T) => boolean,
 ): T {
   const session = useSessionInstance('useNexmoSession');
-  return useStoreSelector(session.store, selector, isEqual);
+  return useStoreSlice(session.store, selector, isEqual);
 }
 
 export interface SessionActions {
@@ -56,13 +58,13 @@ export function useSessionActions(): SessionActions {
 const selectStatus = (s: SessionState) => s.status;
 export function useConnectionStatus(): ConnectionStatus {
   const session = useSessionInstance('useConnectionStatus');
-  return useStoreSelector(session.store, selectStatus);
+  return useStoreSlice(session.store, selectStatus);
 }
 
 const selectToken = (s: SessionState) => ({ tokenStatus: s.tokenStatus, tokenExpiresAt: s.tokenExpiresAt });
 export function useTokenExpiry(): { tokenStatus: TokenStatus; tokenExpiresAt: number | null } {
   const session = useSessionInstance('useTokenExpiry');
-  return useStoreSelector(session.store, selectToken, shallowEqual);
+  return useStoreSlice(session.store, selectToken, shallowEqual);
 }
 
 /** Subscribe to a session event; the latest handler is always called, the subscription is made once. */

@@ -53,7 +53,7 @@ export const Selector: Story = {
   ...recipe(retryProgressSource, <RetryProgress />, 'waitingForAttempt3'),
   play: async ({ canvasElement, loaded }) => {
     await settled(loaded);
-    await expect(canvasElement.textContent).toContain('attempt 2 of 5');
+    await expect(canvasElement.textContent).toContain('2 of 5 attempts made');
     await expect(within(canvasElement).getByRole('progressbar')).toHaveAttribute('value', '2');
   },
 };

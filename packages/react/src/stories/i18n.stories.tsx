@@ -55,14 +55,14 @@ const meta = {
 export default meta;
 type Story = StoryObj<typeof meta>;
 
-/** German, reconnecting: the attempt numbers sit where German puts them. */
+/** German, waiting for attempt 3: the attempt numbers sit where German puts them. */
 export const German: Story = {
   play: async ({ canvasElement, loaded }) => {
     await settled(loaded);
     await expect(canvasElement.querySelector('.nxs-banner [role="status"]')?.textContent).toBe(
-      'Verbindung unterbrochen. Neuer Versuch (3 von 5)…',
+      'Verbindung unterbrochen. Warte auf Versuch 3 von 5.',
     );
-    await expect(canvasElement.textContent).toContain('Nächster Versuch in 4 s');
+    await expect(canvasElement.textContent).toContain('Versuch 3 in 4 s');
     await expect(canvasElement.querySelector('.nxs-badge__label')?.textContent).toBe('Neuer Versuch');
   },
 };
@@ -87,5 +87,6 @@ export const GermanTokenExpired: Story = {
     await expect(within(canvasElement).getByRole('alert').textContent).toBe(
       'Ihre Anmeldung ist abgelaufen; die Verbindung wurde getrennt.',
     );
+    await expect(within(canvasElement).getByRole('button', { name: 'Erneut anmelden' })).toBeVisible();
   },
 };

@@ -10,7 +10,9 @@ export interface Catalog {
 export const de: Catalog = {
   banner: {
     reconnecting: ({ attempt, maxRetries }) => `Verbindung unterbrochen. Neuer Versuch (${attempt} von ${maxRetries})…`,
-    retryingIn: ({ seconds }) => `Nächster Versuch in ${seconds} s`,
+    waiting: ({ attempt, maxRetries }) => `Verbindung unterbrochen. Warte auf Versuch ${attempt} von ${maxRetries}.`,
+    reconnectingNow: 'Verbindung unterbrochen. Verbinde neu…',
+    retryingIn: ({ attempt, seconds }) => `Versuch ${attempt} in ${seconds} s`,
     connectingNow: 'Verbinde…',
     retryNow: 'Jetzt versuchen',
     failed: 'Keine Verbindung möglich.',
@@ -28,6 +30,7 @@ export const de: Catalog = {
     refresh: 'Angemeldet bleiben',
     refreshing: 'Anmeldung wird erneuert…',
     expired: 'Ihre Anmeldung ist abgelaufen; die Verbindung wurde getrennt.',
+    signInAgain: 'Erneut anmelden',
     windowLeft: ({ time }) => `Erneuern Sie sie innerhalb von ${time}, um Ihre Sitzung zu behalten.`,
     refreshFailed: 'Die Anmeldung konnte nicht erneuert werden.',
     tryAgain: 'Erneut versuchen',
@@ -46,7 +49,9 @@ export const fr: Catalog = {
   banner: {
     reconnecting: ({ attempt, maxRetries }) =>
       `Connexion perdue. Reconnexion (tentative ${attempt} sur ${maxRetries})…`,
-    retryingIn: ({ seconds }) => `Prochaine tentative dans ${seconds} s`,
+    waiting: ({ attempt, maxRetries }) => `Connexion perdue. En attente de la tentative ${attempt} sur ${maxRetries}.`,
+    reconnectingNow: 'Connexion perdue. Reconnexion…',
+    retryingIn: ({ attempt, seconds }) => `Tentative ${attempt} dans ${seconds} s`,
     connectingNow: 'Connexion…',
     retryNow: 'Réessayer',
     failed: 'Reconnexion impossible.',
@@ -64,6 +69,7 @@ export const fr: Catalog = {
     refresh: 'Rester connecté',
     refreshing: 'Renouvellement de la session…',
     expired: 'Votre session a expiré et la connexion a été fermée.',
+    signInAgain: 'Se reconnecter',
     windowLeft: ({ time }) => `Renouvelez-la d’ici ${time} pour garder votre session.`,
     refreshFailed: 'Impossible de renouveler la session.',
     tryAgain: 'Réessayer',

@@ -37,7 +37,7 @@ const allAttemptsFailed = async (s: Scenario) => {
   await s.advance(32_000);
 };
 
-const reconnectAfterMount = async (s: Scenario) => {
+const reconnect = async (s: Scenario) => {
   s.sim.serverUp();
   s.session.connect().catch(() => {});
   await s.advance(latencyMs);
@@ -70,12 +70,10 @@ export const moments = {
     },
   },
   reconnected: {
-    label: 'Attempt 2 succeeded: a short confirmation, which hides itself after reconnectedMs.',
+    label: 'Attempt 2 succeeded: a short confirmation, which hides itself after notices.reconnectedMs.',
     before: async (s) => {
       s.sim.serverDown();
       await s.advance(1600);
-    },
-    afterMount: async (s) => {
       s.sim.serverUp();
       await s.advance(1600);
     },
@@ -95,16 +93,18 @@ export const moments = {
   },
   resumed: {
     label: 'connect() inside the window: the same session resumed.',
-    before: allAttemptsFailed,
-    afterMount: reconnectAfterMount,
+    before: async (s) => {
+      await allAttemptsFailed(s);
+      await reconnect(s);
+    },
   },
   sessionLost: {
     label: 'connect() after the window: a new session; anything bound to the old one (a call) is gone.',
     before: async (s) => {
       await allAttemptsFailed(s);
       await s.advance(300_000);
+      await reconnect(s);
     },
-    afterMount: reconnectAfterMount,
   },
   offline: {
     label: 'The browser reports offline; the next attempt starts as soon as it is back.',
@@ -126,13 +126,23 @@ export const moments = {
     },
   },
   tokenRefreshing: {
-    label: 'fetchToken() in flight.',
-    ttlSeconds: 600,
+    label: 'TOKEN_EXPIRED with fetchToken: the engine is getting a new token, and reconnects with it by itself.',
     options: { fetchToken: () => new Promise<string>(() => {}) },
     before: async (s) => {
-      await s.advance(500_000);
-      s.session.refreshToken().catch(() => {});
+      s.sim.expireToken();
       await s.advance(0);
+    },
+  },
+  refreshFailed: {
+    label: 'With fetchToken, the refresh a minute before expiry failed (and its retries so far): the prompt shows.',
+    ttlSeconds: 600,
+    options: {
+      fetchToken: async () => {
+        throw new Error('The token endpoint is unreachable.');
+      },
+    },
+    before: async (s) => {
+      await s.advance(550_000); // refreshed at 540 s, retried at 541, 543, 547 s
     },
   },
   refreshable: {
@@ -155,20 +165,30 @@ export const moments = {
 export type MomentName = keyof typeof moments;
 export const momentNames = Object.keys(moments) as MomentName[];
 
-export async function scenarioAt(moment: Moment): Promise<Scenario> {
-  const scenario = await startScenario(moment);
+/** The session's `notices` options, as story controls (they are session options, not props). */
+export interface NoticeArgs {
+  showAfterMs?: number | undefined;
+  reconnectedMs?: number | undefined;
+}
+
+export async function scenarioAt(moment: Moment, notices: NoticeArgs = {}): Promise<Scenario> {
+  const given = Object.fromEntries(Object.entries(notices).filter(([, v]) => v !== undefined));
+  const options = Object.keys(given).length > 0 ? { ...moment.options, notices: given } : moment.options;
+  const scenario = await startScenario({ ...moment, ...(options ? { options } : {}) });
   await moment.before?.(scenario);
   return scenario;
 }
 
 /**
- * A loader for stories with a `moment` arg. Loaders run again when a control changes, so the
- * story's previous session is destroyed first (keyed by story id: a docs page shows several).
+ * A loader for stories with a `moment` arg (and optionally the `notices` options). Loaders run
+ * again when a control changes, so the story's previous session is destroyed first (keyed by
+ * story id: a docs page shows several).
  */
 const live = new Map<string, Scenario>();
-export async function loadMoment({ args, id }: { args: { moment?: MomentName }; id: string }) {
+export async function loadMoment({ args, id }: { args: { moment?: MomentName } & NoticeArgs; id: string }) {
   live.get(id)?.session.destroy();
-  const scenario = await scenarioAt(moments[args.moment ?? 'connected']);
+  const { showAfterMs, reconnectedMs } = args;
+  const scenario = await scenarioAt(moments[args.moment ?? 'connected'], { showAfterMs, reconnectedMs });
   live.set(id, scenario);
   return { scenario };
 }

@@ -51,8 +51,13 @@ export const FullOutage: StoryObj = {
         const lostAt = scenario.session.getState().connectionLostAt!;
         await scenario.advance(lostAt + startMs + latencyMs / 2 - scenario.clock.now());
         await expect(banner()).toBe('reconnecting');
-        await expect(text()).toContain(`attempt ${i + 1} of 5`);
+        await expect(text()).toContain(`Reconnecting (attempt ${i + 1} of 5)`);
+        await expect(scenario.session.getState().retryCount).toBe(i + 1); // one number per attempt
         await pause(150);
+        if (i + 1 < attemptStartsMs.length) {
+          await scenario.advance(latencyMs); // refused: now waiting for the next one
+          await expect(text()).toContain(`Waiting for attempt ${i + 2} of 5`);
+        }
       });
     }
     await step('all five failed', async () => {

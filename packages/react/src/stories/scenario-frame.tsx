@@ -8,12 +8,10 @@ import { ScenarioProvider } from './scenario-provider.js';
 export function ScenarioFrame({
   scenario,
   caption,
-  showAfterMs,
   onRefresh,
 }: {
   scenario: Scenario;
   caption: string;
-  showAfterMs?: number | undefined;
   onRefresh?: (() => Promise<string | undefined>) | undefined;
 }) {
   return (
@@ -23,7 +21,7 @@ export function ScenarioFrame({
         <div>
           <ConnectionStatusBadge />
         </div>
-        <ConnectionBanner {...(showAfterMs !== undefined ? { showAfterMs } : {})} />
+        <ConnectionBanner />
         <TokenRefreshPrompt {...(onRefresh ? { onRefresh } : {})} />
       </div>
     </ScenarioProvider>

@@ -1,6 +1,6 @@
 /**
  * A SessionProvider for a story's scenario, plus the probe that tells the scenario when React has
- * caught up (see scenario.ts), and the signal that starts the scenario's after-mount step.
+ * caught up (see scenario.ts).
  */
 import type { Decorator } from '@storybook/react-vite';
 import type { ReactNode } from 'react';
@@ -54,8 +54,6 @@ function SettleProbe({ scenario }: { scenario: Scenario }) {
   useEffect(() => {
     for (const resolve of waiting.current.splice(0)) resolve();
   }, [request]);
-
-  useEffect(() => scenario.mounted(), [scenario]);
 
   return null;
 }

@@ -33,10 +33,6 @@ export interface Scenario {
   settle(): Promise<void>;
   /** The mounted frame's probe (ScenarioProvider sets it; null before mount and after unmount). */
   attachProbe(probe: SettleProbe | null): void;
-  /** Called by ScenarioProvider once mounted: runs the after-mount step, once. */
-  mounted(): void;
-  /** Settles when the after-mount step is done (at once when there is none). */
-  readonly ready: Promise<void>;
 }
 
 export interface ScenarioSetup {
@@ -45,11 +41,6 @@ export interface ScenarioSetup {
   latencyMs?: number;
   options?: Partial<SessionOptions>;
   rejectLogin?: boolean;
-  /**
-   * A step that needs mounted components: "reconnected" and "session lost" confirm an outage a
-   * banner saw, so the recovery must happen after the banner has shown it.
-   */
-  afterMount?: (scenario: Scenario) => Promise<void>;
 }
 
 export async function startScenario(setup: ScenarioSetup = {}): Promise<Scenario> {
@@ -82,10 +73,6 @@ export async function startScenario(setup: ScenarioSetup = {}): Promise<Scenario
     await settle();
   };
 
-  let ran = false;
-  let markReady = () => {};
-  const ready = setup.afterMount ? new Promise<void>((resolve) => (markReady = resolve)) : Promise.resolve();
-
   const scenario: Scenario = {
     session,
     clock,
@@ -97,12 +84,6 @@ export async function startScenario(setup: ScenarioSetup = {}): Promise<Scenario
     attachProbe: (p) => {
       probe = p;
     },
-    mounted: () => {
-      if (ran || !setup.afterMount) return; // StrictMode runs mount effects twice
-      ran = true;
-      setup.afterMount(scenario).then(markReady, markReady);
-    },
-    ready,
   };
   if (setup.rejectLogin) sim.rejectLogins();
   const login = session.login(tokenFor(setup.ttlSeconds)).catch(() => {});

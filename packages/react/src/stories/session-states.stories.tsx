@@ -31,20 +31,18 @@ const render: Story['render'] = (args, { loaded }) => (
   <ScenarioFrame
     scenario={(loaded as Loaded).scenario}
     caption={args.caption}
-    showAfterMs={args.showAfterMs}
     onRefresh={args.refreshable ? async () => (loaded as Loaded).scenario.tokenFor(3600) : undefined}
   />
 );
 
-/** A story at `moment`; its play function waits for the moment's after-mount step and React. */
+/** A story at `moment` (`showAfterMs` is the session's `notices.showAfterMs`); its play function waits for React. */
 function at(moment: Moment, play: NonNullable<Story['play']>, args: Partial<Story['args']> = {}): Story {
   return {
     args: { caption: moment.label, ...args },
-    loaders: [async () => ({ scenario: await scenarioAt(moment) })],
+    loaders: [async ({ args }) => ({ scenario: await scenarioAt(moment, { showAfterMs: args.showAfterMs }) })],
     render,
     play: async (ctx) => {
       const { scenario } = ctx.loaded as Loaded;
-      await scenario.ready;
       await scenario.settle();
       await play(ctx);
     },
@@ -65,8 +63,8 @@ export const ReconnectingAttempt1 = at(
   { ...moments.blip, label: 'Lost 200 ms ago, waiting for attempt 1 (showAfterMs 0 to show it this early).' },
   async (ctx) => {
     await expectStates('reconnecting', 'hidden', 'reconnecting')(ctx);
-    await expect(ctx.canvasElement.textContent).toContain('attempt 1 of 5');
-    await expect(ctx.canvasElement.textContent).toContain('Next attempt in 1 s');
+    await expect(ctx.canvasElement.textContent).toContain('Waiting for attempt 1 of 5');
+    await expect(ctx.canvasElement.textContent).toContain('Attempt 1 in 1 s');
   },
   { showAfterMs: 0 },
 );
@@ -75,8 +73,10 @@ function reconnectingAt(attempt: 2 | 3 | 4 | 5): Story {
   const moment = waitingForAttempt(attempt);
   return at(moment, async (ctx) => {
     await expectStates('reconnecting', 'hidden', 'reconnecting')(ctx);
-    await expect(ctx.canvasElement.textContent).toContain(`attempt ${attempt} of 5`);
-    await expect(ctx.canvasElement.textContent).toContain(`Next attempt in ${moment.seconds} s`);
+    await expect(ctx.canvasElement.textContent).toContain(`Waiting for attempt ${attempt} of 5`);
+    await expect(ctx.canvasElement.textContent).toContain(`Attempt ${attempt} in ${moment.seconds} s`);
+    const { scenario } = ctx.loaded as Loaded;
+    await expect(scenario.session.getState().retryCount).toBe(attempt - 1); // the attempts made
   });
 }
 
@@ -87,10 +87,10 @@ export const ReconnectingAttempt5 = reconnectingAt(5);
 
 export const AttemptRunning = at(moments.attemptRunning, async (ctx) => {
   await expectStates('reconnecting', 'hidden', 'reconnecting')(ctx);
+  await expect(ctx.canvasElement.textContent).toContain('Reconnecting (attempt 2 of 5)');
   await expect(ctx.canvasElement.textContent).toContain('Connecting…');
 });
 
-// The confirmation is for a banner that saw the outage, so the recovery happens after mount.
 export const Reconnected = at(moments.reconnected, expectStates('reconnected', 'hidden', 'connected'));
 
 export const ReconnectionFailed = at(moments.failed, async (ctx) => {
@@ -130,7 +130,13 @@ export const TokenExpiringSoon = at(
   { refreshable: true },
 );
 
-export const Refreshing = at(moments.tokenRefreshing, expectStates('hidden', 'refreshing', 'connected'));
+export const Refreshing = at(moments.tokenRefreshing, expectStates('hidden', 'refreshing', 'disconnected'));
+
+/** With fetchToken the prompt stays hidden, unless a refresh failed. */
+export const RefreshFailed = at(moments.refreshFailed, async (ctx) => {
+  await expectStates('hidden', 'expiring', 'connected')(ctx);
+  await expect(ctx.canvasElement.textContent).toContain('expires in 0:50');
+});
 
 export const Offline = at(moments.offline, expectStates('offline', 'hidden', 'offline'));
 

@@ -41,6 +41,7 @@ describe('stories', () => {
         'ReconnectingAttempt5',
         'Reconnected',
         'ReconnectionFailed',
+        'RefreshFailed',
         'Refreshing',
         'Resumed',
         'SessionLost',

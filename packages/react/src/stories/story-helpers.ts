@@ -1,6 +1,6 @@
 /** Shared bits of the component stories: the moment control and the wait before assertions. */
 import type { ArgTypes } from '@storybook/react-vite';
-import type { MomentName } from './moments.js';
+import type { MomentName, NoticeArgs } from './moments.js';
 import { momentNames, moments } from './moments.js';
 import type { Scenario } from './scenario.js';
 
@@ -15,10 +15,27 @@ export const momentArgType: ArgTypes<{ moment: MomentName }> = {
   },
 };
 
-/** The scenario of a story, once its after-mount step has run and React has rendered it. */
+/**
+ * The session's `notices` options as controls: the banner renders `store.notice`, and core owns
+ * its timing. Changing one re-runs the loader, which makes the story's session with it.
+ */
+export const noticeArgTypes: ArgTypes<NoticeArgs> = {
+  showAfterMs: {
+    description:
+      'Session option `notices.showAfterMs`, not a prop: an outage shows after this long (blips never do). Default 1000.',
+    control: { type: 'number', min: 0, step: 100 },
+    table: { category: 'Session options' },
+  },
+  reconnectedMs: {
+    description: 'Session option `notices.reconnectedMs`, not a prop: how long "reconnected" stays. Default 3000.',
+    control: { type: 'number', min: 100, step: 500 },
+    table: { category: 'Session options' },
+  },
+};
+
+/** The scenario of a story, once React has rendered it. */
 export async function settled(loaded: Record<string, unknown>): Promise<Scenario> {
   const { scenario } = loaded as { scenario: Scenario };
-  await scenario.ready;
   await scenario.settle();
   return scenario;
 }

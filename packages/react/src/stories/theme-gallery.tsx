@@ -28,7 +28,6 @@ export async function loadGallery(): Promise<{ gallery: Gallery }> {
 
 export async function gallerySettled(gallery: Gallery): Promise<void> {
   for (const scenario of Object.values(gallery)) {
-    await scenario.ready;
     await scenario.settle();
   }
 }

@@ -65,11 +65,9 @@ describe('reliability: nothing lost under faults', () => {
   it(`${MESSAGES} messages each way across 20 random faults arrive exactly once and in order`, async () => {
     const random = prng(SEED);
     const registry = new InMemoryRegistry();
-    // After an outage the client flushes its whole outbox at once, far past the default burst, and
-    // this client does not yet pace or honour message:nack (the engine issue does): the limits are
-    // raised here. The default-limit twin is abuse/flow-control.test.ts (300 sends, nacks honoured).
-    const limits = { messagesPerSecond: 2000, messageBurst: 5000 };
-    let server: SessionServer = (await startServer({ registry, ...limits })).server;
+    // At the default limits: after an outage the client resends its whole outbox, paced under the
+    // limits the server announced (and honouring nacks), so nothing is refused for good or cut.
+    let server: SessionServer = (await startServer({ registry })).server;
     const port = server.port;
     cleanups.push(() => server.close());
     const proxy: FaultProxy = await startFaultProxy(port);
@@ -92,7 +90,7 @@ describe('reliability: nothing lost under faults', () => {
 
     const restart = async () => {
       await server.close();
-      server = (await startServer({ registry, port, ...limits })).server;
+      server = (await startServer({ registry, port })).server;
     };
     // 20 faults: 10 s of flapping, one token expiry, three restarts, and 15 drawn at random.
     const kinds: string[] = ['flap', 'expire', 'restart', 'restart', 'restart'];

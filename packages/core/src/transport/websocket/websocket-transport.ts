@@ -7,7 +7,7 @@
 import type { Clock } from '../../clock.js';
 import { SessionError, SessionOptionsError } from '../../errors.js';
 import { positiveNumber, resolveHeartbeat } from '../../options.js';
-import { ProtocolConnection } from '../protocol-connection.js';
+import { protocolConnection } from '../protocol-connection.js';
 import type { Connector } from '../types.js';
 
 /** The subset of the WebSocket API we use; `ws` in Node and the browser's WebSocket both fit. */
@@ -48,13 +48,10 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
     throw new SessionOptionsError('url', `expected a ws:// or wss:// URL, got ${parsed.protocol}.`);
   }
   if (/[?&](access_)?token=|jwt=/i.test(parsed.search)) {
-    throw new SessionOptionsError('url', 'tokens never go in URLs (they end up in access logs); login sends it.');
+    throw new SessionOptionsError('url', 'tokens never go in URLs (access logs keep them); login sends the token.');
   }
   if (options.WebSocket !== undefined && typeof options.WebSocket !== 'function') {
-    throw new SessionOptionsError(
-      'WebSocket',
-      'expected a WebSocket constructor (in Node: `import WebSocket from "ws"`).',
-    );
+    throw new SessionOptionsError('WebSocket', 'expected a WebSocket constructor (Node: the `ws` package).');
   }
   const attemptTimeoutMs = positiveNumber('connectionTimeoutMs', options.connectionTimeoutMs, 10_000);
   const requestTimeoutMs = positiveNumber('requestTimeoutMs', options.requestTimeoutMs, 10_000);
@@ -74,25 +71,31 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
       if (!Ctor) {
         throw new SessionError(
           'error:client:websocket_unavailable',
-          'There is no WebSocket here: pass one with webSocketTransport(url, { WebSocket }) (in Node 20: the `ws` package).',
+          'No WebSocket here: pass webSocketTransport(url, { WebSocket }) (Node 20: the `ws` package).',
         );
       }
-      let socket: WebSocketLike;
+      let socket: WebSocketLike | undefined;
+      let refused = '';
       try {
         socket = new Ctor(url);
       } catch (cause) {
         // Browsers throw at once for some URLs (a blocked port, mixed content): an attempt that failed.
-        const reason = cause instanceof Error ? cause.message : String(cause);
-        const failed = { readyState: 3, send() {}, close() {} };
-        const conn = new ProtocolConnection(failed, request, handlers, clock, requestTimeoutMs, () => {});
-        queueMicrotask(() => conn.handleClose(null, reason));
+        refused = cause instanceof Error ? cause.message : String(cause);
+      }
+      const conn = protocolConnection(
+        socket ?? { readyState: 3, send() {}, close() {} },
+        request,
+        handlers,
+        clock,
+        requestTimeoutMs,
+        () => socket?.terminate?.(),
+      );
+      if (!socket) {
+        queueMicrotask(() => conn.handleClose(null, refused));
         return conn;
       }
-      const conn = new ProtocolConnection(socket, request, handlers, clock, requestTimeoutMs, () =>
-        socket.terminate?.(),
-      );
       const on = (type: string, fn: (event: never) => void) => socket.addEventListener(type, fn);
-      on('open', () => conn.handleOpen());
+      on('open', conn.handleOpen);
       on('message', (event: { data: unknown }) => conn.handleMessage(event.data));
       // Always listened to: `ws` crashes the process on an 'error' nobody listens for.
       on('error', (event: { message?: string; error?: { message?: string } }) =>

@@ -1,23 +1,24 @@
 /**
- * ConnectionBanner over a real simulated session: the `moment` control drives the session, every
- * other control is a prop. Each story's play function checks what the banner shows.
+ * ConnectionBanner over a real simulated session: the `moment` control drives the session, and
+ * `showAfterMs` / `reconnectedMs` are the session's `notices` options (core decides when a notice
+ * shows); every other control is a prop. Each story's play function checks what the banner shows.
  */
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, within } from 'storybook/test';
-import type { MomentName } from '../../stories/moments.js';
+import type { MomentName, NoticeArgs } from '../../stories/moments.js';
 import { loadMoment } from '../../stories/moments.js';
 import { withScenario } from '../../stories/scenario-provider.js';
-import { momentArgType, option, settled, stateOf } from '../../stories/story-helpers.js';
+import { momentArgType, noticeArgTypes, option, settled, stateOf } from '../../stories/story-helpers.js';
 import type { BannerView, ConnectionBannerProps } from './connection-banner.js';
 import { ConnectionBanner } from './connection-banner.js';
 
-type Args = ConnectionBannerProps & { moment: MomentName };
+type Args = ConnectionBannerProps & NoticeArgs & { moment: MomentName };
 
 /** A render prop that replaces the visible part with one line (the live region stays the banner's). */
 const compactView = (view: BannerView) =>
   view.state === 'reconnecting' ? (
     <p className="story-compact-banner">
-      Link down · try {view.attempt}/{view.maxRetries}{' '}
+      Link down · {view.phase === 'waiting' ? 'next try' : 'trying'} {view.attempt}/{view.maxRetries}{' '}
       <button type="button" className="nxs-button" onClick={view.retryNow}>
         Now
       </button>
@@ -31,6 +32,7 @@ const meta = {
   args: { moment: 'waitingForAttempt3', showAfterMs: 1000, reconnectedMs: 3000 },
   argTypes: {
     ...momentArgType,
+    ...noticeArgTypes,
     messages: { control: 'object' },
     children: {
       control: { type: 'radio', labels: { default: 'Default markup', compact: 'Custom (render prop)' } },
@@ -42,30 +44,41 @@ const meta = {
   },
   loaders: [loadMoment],
   decorators: [withScenario],
-  render: ({ moment: _moment, ...props }) => <ConnectionBanner {...props} />,
+  render: ({ moment: _moment, showAfterMs: _showAfterMs, reconnectedMs: _reconnectedMs, ...props }) => (
+    <ConnectionBanner {...props} />
+  ),
 } satisfies Meta<Args>;
 export default meta;
 type Story = StoryObj<typeof meta>;
 
 const banner = (canvas: HTMLElement) => stateOf(canvas, '.nxs-banner');
 
+/** Waiting for attempt 3: the number of the attempt to come, and when it starts. */
 export const Reconnecting: Story = {
   play: async ({ canvasElement, loaded }) => {
-    await settled(loaded);
+    const scenario = await settled(loaded);
     await expect(banner(canvasElement)).toBe('reconnecting');
-    await expect(canvasElement.textContent).toContain('attempt 3 of 5');
-    await expect(canvasElement.textContent).toContain('Next attempt in 4 s');
+    await expect(within(canvasElement).getByRole('status').textContent).toBe(
+      'Connection lost. Waiting for attempt 3 of 5.',
+    );
+    await expect(canvasElement.textContent).toContain('Attempt 3 in 4 s');
+    await expect(scenario.session.getState().retryCount).toBe(2); // attempts made so far
   },
 };
 
+/** "Retry now" starts the attempt waited for (3), not an extra one: the count stays one per attempt. */
 export const RetryNow: Story = {
   name: 'Retry now',
   play: async ({ canvasElement, loaded }) => {
     const scenario = await settled(loaded);
     await userEvent.click(within(canvasElement).getByRole('button', { name: 'Retry now' }));
     await scenario.settle();
+    await expect(within(canvasElement).getByRole('status').textContent).toBe(
+      'Connection lost. Reconnecting (attempt 3 of 5)…',
+    );
     await expect(canvasElement.textContent).toContain('Connecting…');
-    await expect(scenario.sim.attempts.at(-1)).toMatchObject({ kind: 'auto', outcome: 'pending' });
+    await expect(scenario.sim.attempts.at(-1)).toMatchObject({ kind: 'auto', attempt: 3, outcome: 'pending' });
+    await expect(scenario.session.getState().retryCount).toBe(3);
   },
 };
 
@@ -74,11 +87,14 @@ export const AttemptRunning: Story = {
   play: async ({ canvasElement, loaded }) => {
     await settled(loaded);
     await expect(banner(canvasElement)).toBe('reconnecting');
+    await expect(within(canvasElement).getByRole('status').textContent).toBe(
+      'Connection lost. Reconnecting (attempt 2 of 5)…',
+    );
     await expect(canvasElement.textContent).toContain('Connecting…');
   },
 };
 
-/** An outage shorter than `showAfterMs` never shows; lower it to show blips too. */
+/** An outage shorter than the session's `notices.showAfterMs` never shows; lower it to show blips too. */
 export const BlipStaysHidden: Story = {
   args: { moment: 'blip' },
   play: async ({ canvasElement, loaded }) => {
@@ -115,6 +131,8 @@ export const Reconnect: Story = {
     await scenario.advance(100);
     await expect(banner(canvasElement)).toBe('reconnected');
     await expect(scenario.session.getState().lastConnect).toBe('resumed');
+    await scenario.advance(3000); // notices.reconnectedMs
+    await expect(banner(canvasElement)).toBe('hidden');
   },
 };
 
@@ -126,20 +144,24 @@ export const Offline: Story = {
   },
 };
 
+/** A short confirmation; it hides itself after the session's `notices.reconnectedMs`. */
 export const Reconnected: Story = {
   args: { moment: 'reconnected' },
   play: async ({ canvasElement, loaded }) => {
     await settled(loaded);
     await expect(banner(canvasElement)).toBe('reconnected');
+    await expect(within(canvasElement).getByRole('status').textContent).toBe('Reconnected.');
   },
 };
 
 export const SessionLost: Story = {
   args: { moment: 'sessionLost' },
   play: async ({ canvasElement, loaded }) => {
-    await settled(loaded);
+    const scenario = await settled(loaded);
     await expect(banner(canvasElement)).toBe('session-lost');
     await userEvent.click(within(canvasElement).getByRole('button', { name: 'Dismiss' }));
+    await scenario.settle();
+    await expect(scenario.session.getState().notice).toBeNull(); // dismissed in the session
     await expect(banner(canvasElement)).toBe('hidden');
   },
 };
@@ -157,14 +179,15 @@ export const Messages: Story = {
   name: 'Messages (i18n)',
   args: {
     messages: {
-      reconnecting: ({ attempt, maxRetries }) => `Verbindung unterbrochen. Versuch ${attempt} von ${maxRetries}…`,
-      retryingIn: ({ seconds }) => `Nächster Versuch in ${seconds} s`,
+      waiting: ({ attempt, maxRetries }) => `Verbindung unterbrochen. Warte auf Versuch ${attempt} von ${maxRetries}.`,
+      retryingIn: ({ attempt, seconds }) => `Versuch ${attempt} in ${seconds} s`,
       retryNow: 'Jetzt versuchen',
     },
   },
   play: async ({ canvasElement, loaded }) => {
     await settled(loaded);
-    await expect(canvasElement.textContent).toContain('Versuch 3 von 5');
+    await expect(canvasElement.textContent).toContain('Warte auf Versuch 3 von 5');
+    await expect(canvasElement.textContent).toContain('Versuch 3 in 4 s');
     await expect(within(canvasElement).getByRole('button', { name: 'Jetzt versuchen' })).toBeVisible();
   },
 };
@@ -175,7 +198,7 @@ export const RenderProp: Story = {
   args: { children: option('compact') },
   play: async ({ canvasElement, loaded }) => {
     await settled(loaded);
-    await expect(canvasElement.querySelector('.story-compact-banner')?.textContent).toContain('try 3/5');
+    await expect(canvasElement.querySelector('.story-compact-banner')?.textContent).toContain('next try 3/5');
     await expect(within(canvasElement).getByRole('status').textContent).toContain('attempt 3 of 5');
   },
 };

@@ -2,7 +2,7 @@
 import type { SessionState } from '@nexmo-session/core';
 import type { ReactNode } from 'react';
 import { useSessionInstance } from '../../context.js';
-import { useStoreSelector } from '../../hooks/use-store-selector.js';
+import { useStoreSlice } from '../../hooks/store-slice.js';
 import type { BadgeMessages } from '../../messages.js';
 import { defaultBadgeMessages } from '../../messages.js';
 
@@ -23,7 +23,7 @@ export interface ConnectionStatusBadgeProps {
  */
 export function ConnectionStatusBadge(props: ConnectionStatusBadgeProps): ReactNode {
   const session = useSessionInstance('ConnectionStatusBadge');
-  const state = useStoreSelector(session.store, select);
+  const state = useStoreSlice(session.store, select);
   const m = { ...defaultBadgeMessages, ...props.messages };
   return (
     <span className={['nxs-badge', props.className].filter(Boolean).join(' ')} data-state={state}>

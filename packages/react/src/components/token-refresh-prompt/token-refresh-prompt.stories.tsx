@@ -45,7 +45,7 @@ const meta = {
     onRefresh: {
       control: {
         type: 'radio',
-        labels: { works: 'Returns a new token', fails: 'Rejects', none: 'Not set (uses fetchToken)' },
+        labels: { works: 'Returns a new token', fails: 'Rejects', none: 'Not set' },
       },
       options: ['works', 'fails', 'none'],
       mapping: { works: freshToken, fails: failingRefresh, none: undefined },
@@ -98,16 +98,33 @@ export const Refreshing: Story = {
   },
 };
 
+/** After TOKEN_EXPIRED the button says "Sign in again": onRefresh, then `updateToken(t)` + `connect()`. */
 export const Expired: Story = {
   args: { moment: 'tokenExpired' },
   play: async ({ canvasElement, loaded }) => {
     const scenario = await settled(loaded);
     await expect(prompt(canvasElement)).toBe('expired');
     await expect(canvasElement.textContent).toContain('Refresh within 4:40');
-    await userEvent.click(within(canvasElement).getByRole('button'));
+    await userEvent.click(within(canvasElement).getByRole('button', { name: 'Sign in again' }));
     await scenario.advance(latencyMs);
     await expect(scenario.session.getState().status).toBe('connected');
     await expect(prompt(canvasElement)).toBe('hidden');
+  },
+};
+
+/**
+ * With `fetchToken` the prompt stays out of the way while the engine refreshes by itself; it
+ * shows "expiring" only once a refresh failed, and its button is the engine's `refreshToken()`.
+ */
+export const RefreshFailedWithFetchToken: Story = {
+  name: 'fetchToken refresh failed',
+  args: { moment: 'refreshFailed', onRefresh: option('none') },
+  play: async ({ canvasElement, loaded }) => {
+    const scenario = await settled(loaded);
+    await expect(prompt(canvasElement)).toBe('expiring');
+    await expect(canvasElement.textContent).toContain('expires in 0:50');
+    await expect(scenario.session.getState().error?.type).toBe('error:client:fetch_token_failed');
+    await expect(within(canvasElement).getByRole('button', { name: 'Stay signed in' })).toBeVisible();
   },
 };
 

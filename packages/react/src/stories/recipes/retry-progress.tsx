@@ -9,8 +9,8 @@ export function RetryProgress() {
   if (status !== 'reconnecting') return <p>Status: {status}</p>;
   return (
     <p>
-      <progress max={maxRetries} value={retryCount} aria-label="Reconnection attempts" /> attempt {retryCount} of{' '}
-      {maxRetries}
+      <progress max={maxRetries} value={retryCount} aria-label="Reconnection attempts" /> {retryCount} of {maxRetries}{' '}
+      attempts made
     </p>
   );
 }
