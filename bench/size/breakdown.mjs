@@ -94,7 +94,12 @@ for (const [name, contents] of Object.entries(bundles)) {
   const rows = [];
   for (const [file, bytes] of Object.entries(inputs)) {
     if (bytes === 0) continue;
-    rows.push({ file: short(file), min: bytes, gz: Math.round((bytes / counted) * gz), strings: await moduleStrings(file) });
+    rows.push({
+      file: short(file),
+      min: bytes,
+      gz: Math.round((bytes / counted) * gz),
+      strings: await moduleStrings(file),
+    });
   }
   rows.sort((a, b) => b.min - a.min);
   const allStrings = stringBytes(js.map((f) => f.text).join(''));
