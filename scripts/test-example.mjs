@@ -181,6 +181,16 @@ try {
     `connected again ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart: ` +
       `${secondSession === firstSession ? 'same' : 'new'} session, banner "${bannerAfter}", status "${await status.textContent()}"`,
   );
+  // The in-memory server forgot the session when it died: the app must say the session is new,
+  // and must not blame an expiry that never happened (a restart is not a token problem).
+  if (secondSession === firstSession)
+    throw new Error('the restarted in-memory server resumed a session it cannot know');
+  const lostText = (await page.locator('.nxs-banner').textContent()) ?? '';
+  if (bannerAfter !== 'session-lost' || /expire/i.test(lostText)) {
+    throw new Error(
+      `after the restart the banner should say the session could not be resumed: "${bannerAfter}" "${lostText}"`,
+    );
+  }
   if (pageErrors.length > 0) throw new Error(`errors in the page: ${pageErrors.join('; ')}`);
   step('ok');
 } catch (err) {

@@ -33,7 +33,7 @@ export const defaultBannerMessages: BannerMessages = {
   windowLeft: ({ time }) => `Reconnect within ${time} to keep your session and any active call.`,
   windowPassed: 'Reconnecting will start a new session.',
   reconnect: 'Reconnect',
-  sessionLost: 'Your previous session expired, so a new one was started. Any active call has ended.',
+  sessionLost: 'Your previous session could not be resumed, so a new one was started. Any active call has ended.',
   dismiss: 'Dismiss',
   offline: 'You are offline. We will reconnect when the network is back.',
   reconnected: 'Reconnected.',

@@ -89,7 +89,7 @@ describe('bannerText', () => {
     [
       { kind: 'session-lost', at: 0, previousSessionId: 'a', sessionId: 'b' },
       '',
-      'Your previous session expired, so a new one was started. Any active call has ended.',
+      'Your previous session could not be resumed, so a new one was started. Any active call has ended.',
     ],
     [{ kind: 'login-failed', at: 0 }, '', 'Sign-in failed: the server refused the token.'],
   ])('%j → polite %j, alert %j', (notice, polite, alert) => {
