@@ -31,11 +31,12 @@ export async function buildPlayground(): Promise<void> {
   await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
 }
 
-export async function serveStatic(): Promise<{ url: string; close(): Promise<void> }> {
+/** Serve a built app (default: the playground) on 127.0.0.1. */
+export async function serveStatic(dir = dist): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const file = join(dist, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(dist) || !existsSync(file)) {
+    const file = join(dir, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(dir) || !existsSync(file)) {
       res.writeHead(404);
       res.end();
       return;
