@@ -80,6 +80,21 @@ async function tokenOf(request: Request): Promise<string | null> {
   return body?.token ?? null;
 }
 
+/** A route handler that never answers the first token request of `sub` (a fetch that hangs); the rest go through. */
+function holdFirstTokenRequest(sub: string) {
+  const hold = {
+    held: null as Request | null,
+    route: (route: Route) => {
+      if (hold.held === null && new URL(route.request().url()).searchParams.get('sub') === sub) {
+        hold.held = route.request();
+        return;
+      }
+      return route.continue();
+    },
+  };
+  return hold;
+}
+
 interface Tab {
   page: Page;
   /** Tokens this tab sent its server (login and update_token frames), in order. */
@@ -157,19 +172,12 @@ describe('crossTab in Chromium: three tabs of one user, one context, the referen
     // 8 s tokens refreshed 4 s before expiry: time to watch the others wait, and to recover, before it.
     const tabs = await openTabs('alice', 3, { ttl: 8, leadMs: 4000 });
     const logins = requestsOf('alice').length;
-    let held: Request | null = null;
     // The first refresh request never gets an answer: the tab that made it is closed with it in flight.
-    const hold = (route: Route) => {
-      if (held === null && new URL(route.request().url()).searchParams.get('sub') === 'alice') {
-        held = route.request();
-        return;
-      }
-      return route.continue();
-    };
-    await context.route('**/dev/token?*', hold);
+    const hold = holdFirstTokenRequest('alice');
+    await context.route('**/dev/token?*', hold.route);
     try {
-      await expect.poll(() => held !== null, { timeout: 10_000 }).toBe(true);
-      const holder = tabs.find((t) => t.page === held?.frame().page()) as Tab;
+      await expect.poll(() => hold.held !== null, { timeout: 10_000 }).toBe(true);
+      const holder = tabs.find((t) => t.page === hold.held?.frame().page()) as Tab;
       const rest = tabs.filter((t) => t !== holder);
       // The others wait for the lock the holder keeps while its fetch hangs: no request of theirs.
       await sleep(1000);
@@ -197,7 +205,47 @@ describe('crossTab in Chromium: three tabs of one user, one context, the referen
       for (const tab of rest) expect(await disconnects(tab)).toEqual([]);
       console.info(`[cross-tab] holder closed mid-fetch: the other tabs were on a new token ${recoveredMs} ms later`);
     } finally {
-      await context.unroute('**/dev/token?*', hold);
+      await context.unroute('**/dev/token?*', hold.route);
+    }
+  });
+
+  it('the fetching tab hangs but stays open: it gives up at fetchTokenTimeoutMs (the default), then one call serves all three', async () => {
+    const tabs = await openTabs('alice', 3);
+    const logins = requestsOf('alice').length;
+    const hold = holdFirstTokenRequest('alice');
+    await context.route('**/dev/token?*', hold.route);
+    try {
+      const startedAt = Date.now();
+      // What the tabs' refresh timers do when their shared expiry comes, all at once.
+      const outcomes = tabs.map((t) => t.page.evaluate(() => window.probe.refreshToken()));
+      await expect.poll(() => hold.held !== null, { timeout: 5000 }).toBe(true);
+      const holder = tabs.find((t) => t.page === hold.held?.frame().page()) as Tab;
+      await sleep(1000);
+      expect(requestsOf('alice').length).toBe(logins + 1);
+      expect((await states(tabs)).map((s) => s.tokenStatus)).toEqual(['refreshing', 'refreshing', 'refreshing']);
+
+      expect(await outcomes[tabs.indexOf(holder)]).toBe('error:client:fetch_token_failed');
+      const gaveUpMs = Date.now() - startedAt;
+      expect(gaveUpMs).toBeGreaterThanOrEqual(fetchTokenTimeoutMs - 100);
+      await Promise.all(outcomes); // each settles: a token, or its own deadline
+      // Then the retry (1 s on the backoff schedule, or the token of a tab whose deadline came later).
+      await expect.poll(() => requestsOf('alice').length, { timeout: 5000 }).toBe(logins + 2);
+      const fresh = await requestsOf('alice')[logins + 1]?.token;
+      expect(fresh).toEqual(expect.any(String));
+      await expect.poll(() => tabs.map((t) => t.sent.at(-1) === fresh), { timeout: 5000 }).toEqual([true, true, true]);
+      const doneMs = Date.now() - startedAt;
+      expect(doneMs).toBeLessThan(fetchTokenTimeoutMs + 5000);
+      await sleep(1500); // past any retry still scheduled
+      expect(requestsOf('alice').length).toBe(logins + 2);
+      for (const s of await states(tabs)) {
+        expect(s).toMatchObject({ status: 'connected', error: null });
+        expect(s.tokenStatus).not.toBe('refreshing');
+      }
+      console.info(
+        `[cross-tab] holder hung: it gave up after ${gaveUpMs} ms, all three were on one new token after ${doneMs} ms`,
+      );
+    } finally {
+      await context.unroute('**/dev/token?*', hold.route);
     }
   });
 
@@ -246,9 +294,10 @@ describe('crossTab in Chromium: three tabs of one user, one context, the referen
   it('a tab of another user in the same context is unaffected: never gets her token, stays connected through her refresh and sign-out', async () => {
     const bob = await openTab('bob');
     const bobAtStart = await state(bob);
-    const alice = await openTabs('alice', 3, { ttl: 6, leadMs: 3000 });
+    const alice = await openTabs('alice', 3);
     const logins = requestsOf('alice').length;
-    await expect.poll(() => requestsOf('alice').length, { timeout: 10_000 }).toBeGreaterThanOrEqual(logins + 1);
+    expect(await (alice[1] as Tab).page.evaluate(() => window.probe.refreshToken())).toBeNull();
+    expect(requestsOf('alice')).toHaveLength(logins + 1);
     const fresh = await requestsOf('alice')[logins]?.token;
     await expect.poll(() => alice.map((t) => t.sent.at(-1) === fresh), { timeout: 5000 }).toEqual([true, true, true]);
     await (alice[0] as Tab).page.evaluate(() => window.probe.logout());
