@@ -102,12 +102,13 @@ export async function signIn(
   page: Page,
   appUrl: string,
   serverUrl: string,
-  options: { sub?: string; ttl?: string; autoRefresh?: boolean } = {},
+  options: { sub?: string; ttl?: string; autoRefresh?: boolean; crossTab?: boolean } = {},
 ) {
   await page.goto(`${appUrl}/?server=${encodeURIComponent(serverUrl)}&fast=1`);
   await page.getByLabel('User').fill(options.sub ?? 'alice');
   if (options.ttl) await page.getByLabel('Token lifetime').selectOption(options.ttl);
   if (options.autoRefresh === false) await page.getByLabel(/Refresh tokens automatically/).uncheck();
+  if (options.crossTab) await page.getByLabel(/other tabs \(crossTab\)/).check();
   await page.getByRole('button', { name: 'Sign in with a dev token' }).click();
   await page.locator('.nxs-badge[data-state="connected"]').waitFor();
 }
