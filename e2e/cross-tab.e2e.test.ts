@@ -108,7 +108,12 @@ async function openTab(sub: string, query: { ttl?: number; leadMs?: number } = {
   const tab: Tab = { page, sent: [] };
   page.on('websocket', (ws) =>
     ws.on('framesent', ({ payload }) => {
-      const frame = JSON.parse(String(payload)) as { type?: string; token?: string };
+      let frame: { type?: string; token?: string };
+      try {
+        frame = JSON.parse(String(payload));
+      } catch {
+        return; // not a frame of ours; the server would say so
+      }
       if ((frame.type === 'session:login' || frame.type === 'session:update_token') && frame.token) {
         tab.sent.push(frame.token);
       }
@@ -121,11 +126,9 @@ async function openTab(sub: string, query: { ttl?: number; leadMs?: number } = {
   return tab;
 }
 
-async function openTabs(sub: string, n: number, query: { ttl?: number; leadMs?: number } = {}): Promise<Tab[]> {
-  const tabs: Tab[] = [];
-  for (let i = 0; i < n; i += 1) tabs.push(await openTab(sub, query));
-  return tabs;
-}
+/** `n` tabs of `sub`, opened together. */
+const openTabs = (sub: string, n: number, query: { ttl?: number; leadMs?: number } = {}) =>
+  Promise.all(Array.from({ length: n }, () => openTab(sub, query)));
 
 const state = (tab: Tab) => tab.page.evaluate(() => window.probe.state());
 const states = (tabs: Tab[]) => Promise.all(tabs.map(state));
@@ -138,8 +141,10 @@ const expSeconds = (s: { tokenExpiresAt: number | null }) =>
 
 describe('crossTab in Chromium: three tabs of one user, one context, the reference server', () => {
   it('three tabs through two refresh cycles: one fetchToken call per cycle, all three on the new token', async () => {
-    // 6 s tokens refreshed at half their life: a cycle every ~3 s.
-    const tabs = await openTabs('alice', 3, { ttl: 6, leadMs: 3000 });
+    // 8 s tokens refreshed at half their life: a cycle every ~4 s, the first after the tabs are open.
+    // Opened one after another, as a user opens tabs: the later ones bring newer tokens, and all converge.
+    const query = { ttl: 8, leadMs: 4000 };
+    const tabs = [await openTab('alice', query), await openTab('alice', query), await openTab('alice', query)];
     const logins = requestsOf('alice').length;
     expect(logins).toBe(3); // each tab's first token is its own: it does not know its user before the server says
     const loginExps = (await states(tabs)).map(expSeconds) as number[];
@@ -150,7 +155,7 @@ describe('crossTab in Chromium: three tabs of one user, one context, the referen
       expect(fresh).toEqual(expect.any(String));
       // Every tab sends that very token over its own socket: fetched by one, received by the others.
       await expect.poll(() => tabs.map((t) => t.sent.at(-1) === fresh), { timeout: 5000 }).toEqual([true, true, true]);
-      // A second call in this cycle would come now, within the lock's hand-over, not at the next refresh (~3 s on).
+      // A second call in this cycle would come now, within the lock's hand-over, not at the next refresh (~4 s on).
       await sleep(400);
       expect(requestsOf('alice').length).toBe(logins + cycle);
       const now = await states(tabs);
@@ -169,8 +174,8 @@ describe('crossTab in Chromium: three tabs of one user, one context, the referen
   });
 
   it('the fetching tab closes mid-fetch: another tab fetches, none is stuck', async () => {
-    // 8 s tokens refreshed 4 s before expiry: time to watch the others wait, and to recover, before it.
-    const tabs = await openTabs('alice', 3, { ttl: 8, leadMs: 4000 });
+    // 10 s tokens refreshed 5 s before expiry: time to watch the others wait, and to recover, before it.
+    const tabs = await openTabs('alice', 3, { ttl: 10, leadMs: 5000 });
     const logins = requestsOf('alice').length;
     // The first refresh request never gets an answer: the tab that made it is closed with it in flight.
     const hold = holdFirstTokenRequest('alice');
@@ -235,7 +240,7 @@ describe('crossTab in Chromium: three tabs of one user, one context, the referen
       await expect.poll(() => tabs.map((t) => t.sent.at(-1) === fresh), { timeout: 5000 }).toEqual([true, true, true]);
       const doneMs = Date.now() - startedAt;
       expect(doneMs).toBeLessThan(fetchTokenTimeoutMs + 5000);
-      await sleep(1500); // past any retry still scheduled
+      await sleep(1000); // past any retry still scheduled (1 s after the deadline)
       expect(requestsOf('alice').length).toBe(logins + 2);
       for (const s of await states(tabs)) {
         expect(s).toMatchObject({ status: 'connected', error: null });
@@ -296,6 +301,8 @@ describe('crossTab in Chromium: three tabs of one user, one context, the referen
     const bobAtStart = await state(bob);
     const alice = await openTabs('alice', 3);
     const logins = requestsOf('alice').length;
+    // The dev route mints the same JWT for one user, lifetime and second: refresh in the next second.
+    await sleep(1050 - (Date.now() % 1000));
     expect(await (alice[1] as Tab).page.evaluate(() => window.probe.refreshToken())).toBeNull();
     expect(requestsOf('alice')).toHaveLength(logins + 1);
     const fresh = await requestsOf('alice')[logins]?.token;
