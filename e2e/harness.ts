@@ -31,11 +31,12 @@ export async function buildPlayground(): Promise<void> {
   await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
 }
 
-export async function serveStatic(): Promise<{ url: string; close(): Promise<void> }> {
+/** Serve a built app (default: the playground) on 127.0.0.1. */
+export async function serveStatic(dir = dist): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const file = join(dist, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(dist) || !existsSync(file)) {
+    const file = join(dir, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(dir) || !existsSync(file)) {
       res.writeHead(404);
       res.end();
       return;
@@ -101,12 +102,13 @@ export async function signIn(
   page: Page,
   appUrl: string,
   serverUrl: string,
-  options: { sub?: string; ttl?: string; autoRefresh?: boolean } = {},
+  options: { sub?: string; ttl?: string; autoRefresh?: boolean; crossTab?: boolean } = {},
 ) {
   await page.goto(`${appUrl}/?server=${encodeURIComponent(serverUrl)}&fast=1`);
   await page.getByLabel('User').fill(options.sub ?? 'alice');
   if (options.ttl) await page.getByLabel('Token lifetime').selectOption(options.ttl);
   if (options.autoRefresh === false) await page.getByLabel(/Refresh tokens automatically/).uncheck();
+  if (options.crossTab) await page.getByLabel(/other tabs \(crossTab\)/).check();
   await page.getByRole('button', { name: 'Sign in with a dev token' }).click();
   await page.locator('.nxs-badge[data-state="connected"]').waitFor();
 }

@@ -119,6 +119,30 @@ describe('the playground as a newcomer meets it', () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 
+  it('crossTab: "Open in another tab" signs the same user in there, and signing out in one tab signs out both', async () => {
+    const { page, noise } = await open(1100);
+    await signIn(page, app.url, serverUrl, { sub: 'sam', crossTab: true });
+    const [second] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByRole('link', { name: 'Open sam in another tab' }).click(),
+    ]);
+    pages.push(second);
+    second.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') noise.push(`second tab ${m.type()}: ${m.text()}`);
+    });
+    await second.locator('.nxs-badge[data-state="connected"]').waitFor();
+    expect(await second.getByTestId('user').textContent()).toBe('sam');
+    expect(await second.getByTestId('cross-tab').textContent()).toBe('share tokens and sign-out');
+    expect(await second.getByTestId('session-id').textContent()).not.toBe(
+      await page.getByTestId('session-id').textContent(),
+    );
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // The other tab was signed out too, and shows the sign-in form again.
+    await second.getByRole('button', { name: 'Sign in with a dev token' }).waitFor({ timeout: 5000 });
+    await page.getByRole('button', { name: 'Sign in with a dev token' }).waitFor();
+    expect(noise).toEqual([]);
+  });
+
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`${colorScheme} theme at 1280 and 375 px (screenshots, axe)`, async () => {
       for (const width of [1280, 375]) {

@@ -13,50 +13,71 @@ import {
 import { SessionDevtools } from '@nexmo-session/react/devtools';
 import type { FormEvent } from 'react';
 import { useEffect, useState } from 'react';
-import { devToken, fault, reconnect, serverWs } from './config.js';
+import type { SignInChoice } from './config.js';
+import { devToken, fault, reconnect, serverWs, signInFromUrl, signInUrl } from './config.js';
 import { network, setOnline } from './offline.js';
 
-interface SignedIn {
-  sub: string;
-  ttlSeconds: number;
-  autoRefresh: boolean;
+interface SignedIn extends SignInChoice {
   token: string;
 }
 
 export function App() {
   const [signedIn, setSignedIn] = useState<SignedIn | null>(null);
+  // Calls of this tab's fetchToken: with crossTab, one tab of the user fetches for all of them.
+  const [fetches, setFetches] = useState(0);
   if (!signedIn) return <SignIn onSignIn={setSignedIn} />;
-  const { sub, ttlSeconds, autoRefresh, token } = signedIn;
+  const { sub, ttlSeconds, autoRefresh, crossTab, token } = signedIn;
+  const fetchToken = () => {
+    setFetches((n) => n + 1);
+    return devToken(sub, ttlSeconds);
+  };
   return (
     <SessionProvider
       key={token}
       url={serverWs}
       token={token}
-      {...(autoRefresh ? { fetchToken: () => devToken(sub, ttlSeconds) } : {})}
+      {...(autoRefresh ? { fetchToken } : {})}
+      crossTab={crossTab}
       options={{ network, ...(reconnect ? { reconnect } : {}) }}
     >
-      <Playground me={signedIn} onSignOut={() => setSignedIn(null)} />
+      <Playground
+        me={signedIn}
+        fetches={fetches}
+        onSignOut={() => {
+          setSignedIn(null);
+          setFetches(0);
+        }}
+      />
     </SessionProvider>
   );
 }
 
+/** A sign-in the URL asked for happens once per page load, not again after signing out. */
+let urlSignInUsed = false;
+
 function SignIn({ onSignIn }: { onSignIn: (s: SignedIn) => void }) {
   const [error, setError] = useState<string | null>(null);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const sub = String(form.get('sub') || 'alice');
-    const ttlSeconds = Number(form.get('ttl'));
+  const signIn = async (choice: SignInChoice) => {
     try {
-      onSignIn({
-        sub,
-        ttlSeconds,
-        autoRefresh: form.get('autoRefresh') === 'on',
-        token: await devToken(sub, ttlSeconds),
-      });
+      onSignIn({ ...choice, token: await devToken(choice.sub, choice.ttlSeconds) });
     } catch (err) {
       setError(`Could not get a dev token from the server: ${String(err)}`);
     }
+  };
+  useEffect(() => {
+    if (!signInFromUrl || urlSignInUsed) return;
+    urlSignInUsed = true; // StrictMode runs this effect twice
+    void signIn(signInFromUrl);
+  });
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    void signIn({
+      sub: String(form.get('sub') || 'alice'),
+      ttlSeconds: Number(form.get('ttl')),
+      autoRefresh: form.get('autoRefresh') === 'on',
+      crossTab: form.get('crossTab') === 'on',
+    });
   };
   return (
     <main className="pg">
@@ -77,6 +98,9 @@ function SignIn({ onSignIn }: { onSignIn: (s: SignedIn) => void }) {
         <label>
           <input type="checkbox" name="autoRefresh" defaultChecked /> Refresh tokens automatically (fetchToken)
         </label>
+        <label>
+          <input type="checkbox" name="crossTab" /> Share token refreshes and sign-out with my other tabs (crossTab)
+        </label>
         <button type="submit">Sign in with a dev token</button>
         {error ? <p role="alert">{error}</p> : null}
       </form>
@@ -84,9 +108,13 @@ function SignIn({ onSignIn }: { onSignIn: (s: SignedIn) => void }) {
   );
 }
 
-function Playground({ me, onSignOut }: { me: SignedIn; onSignOut: () => void }) {
+function Playground({ me, fetches, onSignOut }: { me: SignedIn; fetches: number; onSignOut: () => void }) {
   const { sessionId, userId, retryCount, maxRetries, tokenExpiresAt, outboxSize } = useNexmoSession((s) => s);
   const { logout } = useSessionActions();
+  // Signed out here or, with crossTab, in another tab of this user: back to the sign-in form.
+  useSessionEvent('disconnect', (reason) => {
+    if (reason === 'CLIENT_DISCONNECTED') onSignOut();
+  });
   return (
     <main className="pg">
       <header className="pg-header">
@@ -98,6 +126,9 @@ function Playground({ me, onSignOut }: { me: SignedIn; onSignOut: () => void }) 
         <button type="button" onClick={() => logout().then(onSignOut)}>
           Sign out
         </button>
+        <a href={signInUrl(me)} target="_blank" rel="noopener">
+          Open {me.sub} in another tab
+        </a>
       </header>
       <ConnectionBanner />
       <TokenRefreshPrompt {...(me.autoRefresh ? {} : { onRefresh: () => devToken(me.sub, me.ttlSeconds) })} />
@@ -122,6 +153,14 @@ function Playground({ me, onSignOut }: { me: SignedIn; onSignOut: () => void }) 
           <div className="pg-fact">
             <dt>Waiting to send</dt>
             <dd data-testid="outbox">{outboxSize}</dd>
+          </div>
+          <div className="pg-fact">
+            <dt>fetchToken calls in this tab</dt>
+            <dd data-testid="fetches">{me.autoRefresh ? fetches : '—'}</dd>
+          </div>
+          <div className="pg-fact">
+            <dt>Other tabs of {me.sub}</dt>
+            <dd data-testid="cross-tab">{me.crossTab ? 'share tokens and sign-out' : 'work alone'}</dd>
           </div>
         </dl>
       </section>

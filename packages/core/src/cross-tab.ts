@@ -42,7 +42,8 @@ export interface CrossTabTokens {
   /** The token in use. */
   forAttempt(): string | null;
   isRefused(token: string): boolean;
-  use(token: string): Promise<void>;
+  /** Use a token another tab fetched, as if this one had (and drop a retry of its own failed fetch). */
+  received(token: string): Promise<void>;
 }
 
 interface Parts {
@@ -163,7 +164,7 @@ export class CrossTab {
       if (this.#wait) this.#wait.take(token);
       // As if this tab had fetched it: over the live socket, else for the next attempt (and a
       // session waiting in TOKEN_EXPIRED reconnects with it). Refused: the last accepted one stays.
-      else this.#o.tokens.use(token).then(() => this.#o.host.ready('recover'), noop);
+      else this.#o.tokens.received(token).then(() => this.#o.host.ready('recover'), noop);
     } else if (mine && ours > theirs) this.#share(mine);
   }
 

@@ -229,6 +229,18 @@ export class TokenManager {
     this.#host.refreshed(this.expiresAt());
   }
 
+  /**
+   * A token another tab of this user fetched (crossTab), used as if this tab had fetched it. A
+   * retry of this tab's own failed fetch is moot once it is in use: it would cost a second call.
+   */
+  async received(token: string): Promise<void> {
+    const generation = this.#generation;
+    await this.use(token);
+    if (generation !== this.#generation || this.#fetch) return;
+    this.#fetchTimers.cancelAll();
+    this.#failures = 0;
+  }
+
   /** Fetch a token (single flight). Resolves when it is in use; rejects when this fetch failed. */
   fetch(purpose: FetchPurpose): Promise<void> {
     const fetchToken = this.#o.fetchToken;

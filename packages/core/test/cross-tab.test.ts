@@ -329,6 +329,10 @@ describe('crossTab: token work is shared by the tabs of one user', () => {
       // 'expiring': a 60 s token is always inside the default tokenExpiringMs (120 s); not 'refreshing'.
       expect(tab.session.getState()).toMatchObject({ status: 'connected', tokenStatus: 'expiring' });
     }
+    // x's failed fetch had a retry scheduled; y's token made it moot: no third call, no error left.
+    await advance(5000);
+    expect(endpoint.count('alice')).toBe(before + 2);
+    expect(x.session.getState().error).toBeNull();
   });
 
   it('a hanging fetchToken in every tab: all give up at fetchTokenTimeoutMs and the retry succeeds', async () => {
@@ -554,7 +558,7 @@ describe('crossTab: options and environments', () => {
     vi.stubEnv('NODE_ENV', 'production');
     const { createCrossTab } = await import('../src/cross-tab.js');
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const tokens = { forAttempt: () => null, isRefused: () => false, use: async () => {} };
+    const tokens = { forAttempt: () => null, isRefused: () => false, received: async () => {} };
     const host = { ready() {}, signedOut() {} };
     expect(createCrossTab({}, { now: Date.now, setTimeout, clearTimeout }, tokens, host)).toBeNull();
     expect(warn).not.toHaveBeenCalled();
