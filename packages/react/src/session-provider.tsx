@@ -13,6 +13,9 @@ import type { ReactNode } from 'react';
 import { useEffect, useRef, useState } from 'react';
 import { SessionContext } from './context.js';
 
+/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+declare const process: { env: { NODE_ENV?: string } } | undefined;
+
 export type ProviderSessionOptions = Omit<SessionOptions, 'transport' | 'token' | 'fetchToken'>;
 
 /** What every provider-owned session takes besides its token source. */
@@ -53,8 +56,10 @@ const missingTokenSource = () =>
   Promise.reject(
     new SessionError(
       'error:client:invalid_state',
-      'SessionProvider has a `url` but neither a `token` nor a `fetchToken` prop, so it cannot log in. ' +
-        'Pass `token="<JWT>"`, `fetchToken={() => fetchMyToken()}`, or an app-owned `session`.',
+      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+        ? 'SessionProvider has a `url` but neither a `token` nor a `fetchToken` prop, so it cannot log in. ' +
+            'Pass `token="<JWT>"`, `fetchToken={() => fetchMyToken()}`, or an app-owned `session`.'
+        : '',
     ),
   );
 
