@@ -774,22 +774,13 @@ export function createSession(options: SessionOptions): Session {
       emit('disconnect', 'CONNECTION_FAILED');
       return schedule(1, info.retryAfterMs);
     }
-    const where =
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
-        ? connector && 'url' in connector
-          ? ` ${String((connector as { url: unknown }).url)}`
-          : ' the server'
-        : '';
     lastFailure = new SessionError(
       'error:client:unreachable',
       typeof process === 'object' && process.env.NODE_ENV !== 'production'
-        ? `Could not reach${where}: ${info.reason}.`
+        ? `Could not reach ${connector && 'url' in connector ? String(connector.url) : 'the server'}: ${info.reason}.`
         : '',
       undefined,
-      {
-        code: info.code,
-        reason: info.reason,
-      },
+      { code: info.code, reason: info.reason },
     );
     error = toErrorInfo(lastFailure);
     outageGoesOn();

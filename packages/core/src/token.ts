@@ -22,11 +22,12 @@ function base64UrlDecode(segment: string): string {
   return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
 }
 
+const invalid = (problem: string, cause?: unknown) => new SessionError('error:client:token_invalid', problem, cause);
+
 /** Decode (not verify) a compact JWT. Throws `error:client:token_invalid` for anything else. */
 export function decodeToken(token: unknown): TokenClaims {
   if (typeof token !== 'string' || token.length === 0) {
-    throw new SessionError(
-      'error:client:token_invalid',
+    throw invalid(
       typeof process === 'object' && process.env.NODE_ENV !== 'production'
         ? 'Token must be a non-empty string (a JWT).'
         : '',
@@ -35,8 +36,7 @@ export function decodeToken(token: unknown): TokenClaims {
   // Three base64url parts: anything else (such as the JSON a token endpoint wraps a token in)
   // is refused here, with a reason, instead of by the server.
   if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) {
-    throw new SessionError(
-      'error:client:token_invalid',
+    throw invalid(
       typeof process === 'object' && process.env.NODE_ENV !== 'production'
         ? 'Token is not a JWT (three dot-separated base64url parts).'
         : '',
@@ -47,8 +47,7 @@ export function decodeToken(token: unknown): TokenClaims {
   try {
     claims = JSON.parse(base64UrlDecode(payload));
   } catch (cause) {
-    throw new SessionError(
-      'error:client:token_invalid',
+    throw invalid(
       typeof process === 'object' && process.env.NODE_ENV !== 'production'
         ? 'Token payload is not base64url-encoded JSON.'
         : '',
