@@ -324,17 +324,19 @@ export class TokenManager {
           ),
         );
       });
-      // new Promise() turns a fetchToken that throws synchronously into a rejection.
-      const settled = (): void => this.#fetchTimers.cancel(timer);
-      new Promise<string>((settle) => settle(fetchToken())).then(
-        (token) => {
-          settled();
-          resolve(token);
-        },
-        (err: unknown) => {
-          settled();
-          reject(err);
-        },
+      const settle = (fn: () => void) => {
+        this.#fetchTimers.cancel(timer);
+        fn();
+      };
+      let pending: Promise<string>;
+      try {
+        pending = Promise.resolve(fetchToken());
+      } catch (err) {
+        pending = Promise.reject(err);
+      }
+      pending.then(
+        (token) => settle(() => resolve(token)),
+        (err: unknown) => settle(() => reject(err)),
       );
     });
   }
