@@ -95,6 +95,8 @@ export function numberOption(
   min = 0,
   bound: Bound = '>=',
   max = Number.POSITIVE_INFINITY,
+  /** The option `min` comes from, named in the message. */
+  minFrom?: string,
 ): number {
   if (value === undefined) return fallback;
   if (
@@ -108,7 +110,7 @@ export function numberOption(
     throw new SessionOptionsError(
       option,
       typeof process === 'object' && process.env.NODE_ENV !== 'production'
-        ? `expected ${bound === 'integer' ? 'an integer >=' : `a finite number ${bound}`} ${min}${max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : ''}, got ${String(value)}.`
+        ? `expected ${bound === 'integer' ? 'an integer >=' : `a finite number ${bound}`} ${minFrom ? `${minFrom} (${min})` : min}${max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : ''}, got ${String(value)}.`
         : '',
     );
   }
@@ -164,6 +166,9 @@ export function resolveReconnect(reconnect: Partial<BackoffOptions> | undefined)
       r.maxDelayMs,
       Math.max(defaultBackoff.maxDelayMs, initialDelayMs),
       initialDelayMs,
+      '>=',
+      Number.POSITIVE_INFINITY,
+      'reconnect.initialDelayMs',
     ),
     jitter: numberOption('reconnect.jitter', r.jitter, defaultBackoff.jitter, 0, '>=', 1),
   };
