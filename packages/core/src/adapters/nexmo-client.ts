@@ -21,6 +21,9 @@ import { SessionError } from '../errors.js';
 import { tokenStillValid } from '../token.js';
 import type { SelfRetryingTransport as Transport, TransportHost } from '../transport/types.js';
 
+/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+declare const process: { env: { NODE_ENV?: string } } | undefined;
+
 type Listener = (...args: never[]) => void;
 
 /**
@@ -56,7 +59,11 @@ interface NexmoSocketLike {
 
 export function nexmoClientTransport(sdkClient: NexmoClientLike): Transport {
   if (!sdkClient || typeof sdkClient.createSession !== 'function' || typeof sdkClient.on !== 'function') {
-    throw new TypeError('nexmoClientTransport(client): expected a NexmoClient 9.x instance.');
+    throw new TypeError(
+      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+        ? 'nexmoClientTransport(client): expected a NexmoClient 9.x instance.'
+        : '',
+    );
   }
   const client = sdkClient as Omit<NexmoClientLike, 'on' | 'off' | 'connection' | 'createSession'> &
     Emitter & {
@@ -159,7 +166,14 @@ export function nexmoClientTransport(sdkClient: NexmoClientLike): Transport {
           sessionId = client.session_id ?? null;
           watchSocket();
           if (sessionId === null) {
-            host.loginFailed(new SessionError('error:client:login_failed', 'nexmo-client gave no session id.'));
+            host.loginFailed(
+              new SessionError(
+                'error:client:login_failed',
+                typeof process === 'object' && process.env.NODE_ENV !== 'production'
+                  ? 'nexmo-client gave no session id.'
+                  : '',
+              ),
+            );
             return;
           }
           live = true;
@@ -173,7 +187,9 @@ export function nexmoClientTransport(sdkClient: NexmoClientLike): Transport {
             host.loginFailed(
               new SessionError(
                 'error:client:login_failed',
-                `nexmo-client refused the login (${type || 'error'}).`,
+                typeof process === 'object' && process.env.NODE_ENV !== 'production'
+                  ? `nexmo-client refused the login (${type || 'error'}).`
+                  : '',
                 err,
               ),
             );
