@@ -207,7 +207,7 @@ function crossTabOption(value: unknown): CrossTabOptions | null {
 }
 
 const hasFunctions = (value: unknown, names: string[]): boolean =>
-  isObject(value) && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+  value != null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
 
 export function resolveOptions(options: SessionOptions): ResolvedOptions {
   check(
@@ -220,7 +220,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   const { transport } = options;
   check(
     'transport',
-    hasFunctions(transport, ['attach']),
+    isObject(transport) && hasFunctions(transport, ['attach']),
     typeof process === 'object' && process.env.NODE_ENV !== 'production'
       ? 'expected webSocketTransport(url), simulatedTransport() or an SDK adapter (required).'
       : '',
