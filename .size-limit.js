@@ -6,7 +6,7 @@
 //
 // `limit` is what CI enforces: the measured size plus about 0.1 kB, so growth fails the run.
 // Issue 13's budgets (hooks-only 10 kB, full kit 13.5 kB) are the `targets`; they are not met
-// (11.57 and 15.40 kB; docs/benchmarks.md says what the rest is made of), so the limits hold
+// (11.58 and 15.40 kB; docs/benchmarks.md says what the rest is made of), so the limits hold
 // today's size rather than the targets.
 export const targets = { 'bench/size/hooks-only.js': '10 kB', 'bench/size/full-kit.js': '13.5 kB' };
 
