@@ -7,9 +7,9 @@
  * thrown as `typeof process === 'object' && process.env.NODE_ENV !== 'production' ? text : ''`
  * (the React/Redux convention): a production bundle, where the bundler replaces
  * process.env.NODE_ENV, drops the text, and the error's message is then its type (options: the
- * option's name). Node without a bundler keeps every text. The check sits at each site because
- * bundlers fold it only there, not through an imported constant; `typeof` keeps a browser
- * without a bundler (no `process`) working, with the short messages.
+ * option's name). Node keeps every text unless NODE_ENV is 'production'. The check sits at each
+ * site because bundlers fold it only there, not through an imported constant; `typeof` keeps a
+ * browser without a bundler (no `process`) working, with the short messages.
  */
 export type SessionErrorType =
   /** Every attempt of a cycle failed; `cause` is the last attempt's failure. */
