@@ -5,9 +5,9 @@
 // (docs/decisions.md, "Size budget").
 //
 // `limit` is what CI enforces: the measured size plus about 0.1 kB, so growth fails the run.
-// Issue 13's budgets (hooks-only 10 kB, full kit 13.5 kB) are the `targets`; they are not met
-// (11.58 and 15.40 kB; docs/benchmarks.md says what the rest is made of), so the limits hold
-// today's size rather than the targets.
+// Issue 13 asked for 10 / 13.5 kB (kept below as `targets`, printed by `npm run bench` beside the
+// figures); the contract's default-path features make the floor about 11.6 / 15.4 kB, and we keep
+// the features (docs/decisions.md, "Size budget: the contract's features set the floor").
 export const targets = { 'bench/size/hooks-only.js': '10 kB', 'bench/size/full-kit.js': '13.5 kB' };
 
 const production = (config) => ({

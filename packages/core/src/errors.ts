@@ -4,7 +4,7 @@
  * Each type names its cause; `details` carries the facts (close code, seq range, URL).
  *
  * Messages are for people reading a console in development. Each one is written where it is
- * thrown as `typeof process === 'object' && process.env.NODE_ENV !== 'production' ? text : ''`
+ * thrown as `process.env.NODE_ENV !== 'production' ? text : ''`
  * (the React/Redux convention): a production bundle, where the bundler replaces
  * process.env.NODE_ENV, drops the text, and the error's message is then its type (options: the
  * option's name). Node keeps every text unless NODE_ENV is 'production'. The check sits at each

@@ -79,7 +79,8 @@ export interface ResolvedOptions {
   random: () => number;
 }
 
-declare const process: { env: { NODE_ENV?: string } } | undefined;
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
 
 /** How a number option is bounded: `>=` min, `>` min, or an integer `>=` min. */
 type Bound = '>=' | '>' | 'integer';
@@ -109,7 +110,7 @@ export function numberOption(
   ) {
     throw new SessionOptionsError(
       option,
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? `expected ${bound === 'integer' ? 'an integer >=' : `a finite number ${bound}`} ${minFrom ? `${minFrom} (${min})` : min}${max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : ''}, got ${String(value)}.`
         : '',
     );
@@ -136,7 +137,7 @@ function objectOption<T extends object>(option: string, value: T | undefined): P
   check(
     option,
     value === undefined || isObject(value),
-    typeof process === 'object' && process.env.NODE_ENV !== 'production' ? 'expected an object.' : '',
+    process.env.NODE_ENV !== 'production' ? 'expected an object.' : '',
   );
   return value ?? {};
 }
@@ -146,7 +147,7 @@ function functionOption<F>(option: string, value: F | undefined): F | undefined 
   check(
     option,
     value === undefined || typeof value === 'function',
-    typeof process === 'object' && process.env.NODE_ENV !== 'production'
+    process.env.NODE_ENV !== 'production'
       ? `expected a function, got ${typeof value}.`
       : '',
   );
@@ -184,7 +185,7 @@ export function resolveHeartbeat(
   check(
     'heartbeat',
     heartbeat === undefined || isObject(heartbeat),
-    typeof process === 'object' && process.env.NODE_ENV !== 'production'
+    process.env.NODE_ENV !== 'production'
       ? 'expected { intervalMs, timeoutMs } or false.'
       : '',
   );
@@ -201,7 +202,7 @@ function crossTabOption(value: unknown): CrossTabOptions | null {
   check(
     'crossTab',
     isObject(o) && (o.name === undefined || (typeof o.name === 'string' && o.name)),
-    typeof process === 'object' && process.env.NODE_ENV !== 'production' ? 'expected true, false or { name }.' : '',
+    process.env.NODE_ENV !== 'production' ? 'expected true, false or { name }.' : '',
   );
   return o;
 }
@@ -213,7 +214,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   check(
     'options',
     isObject(options),
-    typeof process === 'object' && process.env.NODE_ENV !== 'production'
+    process.env.NODE_ENV !== 'production'
       ? 'expected an object with a `transport`.'
       : '',
   );
@@ -221,20 +222,20 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   check(
     'transport',
     isObject(transport) && hasFunctions(transport, ['attach']),
-    typeof process === 'object' && process.env.NODE_ENV !== 'production'
+    process.env.NODE_ENV !== 'production'
       ? 'expected webSocketTransport(url), simulatedTransport() or an SDK adapter (required).'
       : '',
   );
   check(
     'token',
     options.token === undefined || typeof options.token === 'string',
-    typeof process === 'object' && process.env.NODE_ENV !== 'production' ? 'expected a JWT string.' : '',
+    process.env.NODE_ENV !== 'production' ? 'expected a JWT string.' : '',
   );
   const clock = options.clock ?? realClock;
   check(
     'clock',
     hasFunctions(clock, ['now', 'setTimeout', 'clearTimeout']),
-    typeof process === 'object' && process.env.NODE_ENV !== 'production'
+    process.env.NODE_ENV !== 'production'
       ? 'expected { now, setTimeout, clearTimeout }.'
       : '',
   );
@@ -244,13 +245,13 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   check(
     'network',
     hasFunctions(network, ['isOnline', 'subscribe']),
-    typeof process === 'object' && process.env.NODE_ENV !== 'production' ? 'expected { isOnline, subscribe }.' : '',
+    process.env.NODE_ENV !== 'production' ? 'expected { isOnline, subscribe }.' : '',
   );
   const whenOnline = options.whenOnline === undefined ? 'connect' : options.whenOnline;
   check(
     'whenOnline',
     ['retry', 'connect', 'ignore'].includes(whenOnline),
-    typeof process === 'object' && process.env.NODE_ENV !== 'production'
+    process.env.NODE_ENV !== 'production'
       ? `expected one of 'retry', 'connect', 'ignore', got ${String(whenOnline)}.`
       : '',
   );

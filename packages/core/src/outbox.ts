@@ -10,7 +10,8 @@ import type { NackCode, ProtocolLimits } from './protocol/index.js';
 import type { OutgoingMessage } from './transport/types.js';
 
 /** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
-declare const process: { env: { NODE_ENV?: string } } | undefined;
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
 
 interface Entry extends OutgoingMessage {
   /** On the wire since (epoch ms), or null while waiting its turn. */
@@ -56,7 +57,7 @@ export class Outbox {
       return Promise.reject(
         new SessionError(
           'error:client:outbox_full',
-          typeof process === 'object' && process.env.NODE_ENV !== 'production'
+          process.env.NODE_ENV !== 'production'
             ? `Outbox is full: ${this.#max} messages wait for the connection (option outbox.max).`
             : '',
           undefined,
@@ -140,7 +141,7 @@ export class Outbox {
     entry.reject(
       new SessionError(
         code === 'too_large' ? 'error:client:message_too_big' : 'error:client:invalid_message',
-        typeof process === 'object' && process.env.NODE_ENV !== 'production'
+        process.env.NODE_ENV !== 'production'
           ? `The server refused the message: ${message}.`
           : '',
         undefined,

@@ -45,7 +45,8 @@ import type {
 import { isConnector } from './transport/types.js';
 
 /** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
-declare const process: { env: { NODE_ENV?: string } } | undefined;
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
 
 /** The store as callers see it: readable and subscribable, never writable (only the engine writes). */
 export type ReadonlyStore<T> = Pick<StoreApi<T>, 'getState' | 'getInitialState' | 'subscribe'>;
@@ -149,13 +150,13 @@ const connectionFailures: ReadonlySet<string> = new Set([
 const destroyedError = () =>
   new SessionError(
     'error:client:destroyed',
-    typeof process === 'object' && process.env.NODE_ENV !== 'production' ? 'This session was destroyed.' : '',
+    process.env.NODE_ENV !== 'production' ? 'This session was destroyed.' : '',
   );
 const invalidState = (message: string) => new SessionError('error:client:invalid_state', message);
 const tokenExpiredError = () =>
   new SessionError(
     'error:client:token_expired',
-    typeof process === 'object' && process.env.NODE_ENV !== 'production'
+    process.env.NODE_ENV !== 'production'
       ? 'The token expired: call updateToken(newToken), then connect().'
       : '',
   );
@@ -449,7 +450,7 @@ export function createSession(options: SessionOptions): Session {
           ? err
           : new SessionError(
               'error:client:transport',
-              typeof process === 'object' && process.env.NODE_ENV !== 'production'
+              process.env.NODE_ENV !== 'production'
                 ? 'The transport could not open a connection.'
                 : '',
               err,
@@ -572,7 +573,7 @@ export function createSession(options: SessionOptions): Session {
         ? cause
         : new SessionError(
             'error:client:reconnection_failed',
-            typeof process === 'object' && process.env.NODE_ENV !== 'production'
+            process.env.NODE_ENV !== 'production'
               ? `Reconnection failed after ${attempts} attempt${attempts === 1 ? '' : 's'}${cause ? ` (${cause.message})` : ''}; call connect() to try again.`
               : '',
             cause ?? undefined,
@@ -637,7 +638,7 @@ export function createSession(options: SessionOptions): Session {
     end(
       new SessionError(
         'error:client:logged_out',
-        typeof process === 'object' && process.env.NODE_ENV !== 'production'
+        process.env.NODE_ENV !== 'production'
           ? 'Another tab or device took this session over.'
           : '',
       ),
@@ -675,7 +676,7 @@ export function createSession(options: SessionOptions): Session {
       const gap = { fromSeq: lastSeq + 1, toSeq: info.firstSeq - 1 };
       const missed = new SessionError(
         'error:client:events_missed',
-        typeof process === 'object' && process.env.NODE_ENV !== 'production'
+        process.env.NODE_ENV !== 'production'
           ? `The server could no longer replay events ${gap.fromSeq}–${gap.toSeq}.`
           : '',
         undefined,
@@ -751,7 +752,7 @@ export function createSession(options: SessionOptions): Session {
       case 'login_failed': {
         if (token !== null) tokens.refused(token);
         const refusal =
-          typeof process === 'object' && process.env.NODE_ENV !== 'production'
+          process.env.NODE_ENV !== 'production'
             ? `The server refused the token: ${info.reason}.`
             : '';
         const details = { code: info.code, reason: info.reason };
@@ -776,7 +777,7 @@ export function createSession(options: SessionOptions): Session {
     }
     lastFailure = new SessionError(
       'error:client:unreachable',
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? `Could not reach ${connector && 'url' in connector ? String(connector.url) : 'the server'}: ${info.reason}.`
         : '',
       undefined,
@@ -858,7 +859,7 @@ export function createSession(options: SessionOptions): Session {
     if (destroyed) throw destroyedError();
     if (state.name === '@idle')
       throw invalidState(
-        typeof process === 'object' && process.env.NODE_ENV !== 'production'
+        process.env.NODE_ENV !== 'production'
           ? `${call}: not logged in; call login() first.`
           : '',
       );
@@ -876,7 +877,7 @@ export function createSession(options: SessionOptions): Session {
     if (destroyed) throw destroyedError();
     if (state.name !== '@idle') {
       throw invalidState(
-        typeof process === 'object' && process.env.NODE_ENV !== 'production'
+        process.env.NODE_ENV !== 'production'
           ? `login() while ${statusOf(state)}: log out first (or use updateToken()/connect()).`
           : '',
       );
@@ -885,7 +886,7 @@ export function createSession(options: SessionOptions): Session {
       refuse(
         new SessionError(
           'error:client:token_invalid',
-          typeof process === 'object' && process.env.NODE_ENV !== 'production'
+          process.env.NODE_ENV !== 'production'
             ? 'login(token): token must be a JWT string.'
             : '',
         ),
@@ -895,7 +896,7 @@ export function createSession(options: SessionOptions): Session {
     if (token === undefined && !opts.fetchToken) {
       refuse(
         invalidState(
-          typeof process === 'object' && process.env.NODE_ENV !== 'production'
+          process.env.NODE_ENV !== 'production'
             ? 'login() needs a token: pass one, or set the token or fetchToken option.'
             : '',
         ),
@@ -924,7 +925,7 @@ export function createSession(options: SessionOptions): Session {
     if (status === 'connected') return;
     if (status === 'disconnected' && tokens.forAttempt() === null && !tokens.canFetch) {
       throw invalidState(
-        typeof process === 'object' && process.env.NODE_ENV !== 'production'
+        process.env.NODE_ENV !== 'production'
           ? 'connect(): the server refused the last token; call updateToken() first.'
           : '',
       );
@@ -963,7 +964,7 @@ export function createSession(options: SessionOptions): Session {
     if (typeof next !== 'string')
       throw new SessionError(
         'error:client:token_invalid',
-        typeof process === 'object' && process.env.NODE_ENV !== 'production'
+        process.env.NODE_ENV !== 'production'
           ? 'updateToken(token): token must be a JWT string.'
           : '',
       );
@@ -972,7 +973,7 @@ export function createSession(options: SessionOptions): Session {
     if (sub !== undefined && owner !== null && sub !== owner) {
       throw new SessionError(
         'error:client:token_invalid',
-        typeof process === 'object' && process.env.NODE_ENV !== 'production'
+        process.env.NODE_ENV !== 'production'
           ? `This token is for "${sub}", not "${owner}": log out and log in to switch users.`
           : '',
       );
@@ -985,7 +986,7 @@ export function createSession(options: SessionOptions): Session {
       if (destroyed) throw destroyedError();
       if (!tokens.canFetch)
         throw invalidState(
-          typeof process === 'object' && process.env.NODE_ENV !== 'production'
+          process.env.NODE_ENV !== 'production'
             ? 'refreshToken() needs the fetchToken option.'
             : '',
         );
@@ -1011,7 +1012,7 @@ export function createSession(options: SessionOptions): Session {
         end(
           new SessionError(
             'error:client:logged_out',
-            typeof process === 'object' && process.env.NODE_ENV !== 'production' ? 'Logged out.' : '',
+            process.env.NODE_ENV !== 'production' ? 'Logged out.' : '',
           ),
         );
         const tail = own ? own.logout() : selfRetrying && wasConnected ? selfRetrying.logout() : Promise.resolve();
@@ -1031,7 +1032,7 @@ export function createSession(options: SessionOptions): Session {
       check('send()');
       if (!carriesMessages)
         throw invalidState(
-          typeof process === 'object' && process.env.NODE_ENV !== 'production'
+          process.env.NODE_ENV !== 'production'
             ? "send(): this transport carries no app messages; use the SDK's API."
             : '',
         );
@@ -1045,13 +1046,13 @@ export function createSession(options: SessionOptions): Session {
       const invalid = (why: string) => new SessionError('error:client:invalid_message', why, cause);
       if (json === undefined)
         throw invalid(
-          typeof process === 'object' && process.env.NODE_ENV !== 'production'
+          process.env.NODE_ENV !== 'production'
             ? 'send(body): body must be JSON-serialisable.'
             : '',
         );
       if (deeperThan(body, maxBodyDepth)) {
         throw invalid(
-          typeof process === 'object' && process.env.NODE_ENV !== 'production'
+          process.env.NODE_ENV !== 'production'
             ? `send(body): body is nested deeper than ${maxBodyDepth} levels.`
             : '',
         );
@@ -1060,7 +1061,7 @@ export function createSession(options: SessionOptions): Session {
       if (size > maxMessageBytes) {
         throw new SessionError(
           'error:client:message_too_big',
-          typeof process === 'object' && process.env.NODE_ENV !== 'production'
+          process.env.NODE_ENV !== 'production'
             ? `send(body): ${size} bytes exceeds ${maxMessageBytes}.`
             : '',
           undefined,

@@ -15,7 +15,8 @@ import type { TokenClaims, TokenStatus } from './token.js';
 import { decodeToken, localExpiryMs, refreshAtMs, tokenStatusAt } from './token.js';
 
 /** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
-declare const process: { env: { NODE_ENV?: string } } | undefined;
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
 
 export type FetchPurpose = 'login' | 'recover' | 'refresh';
 
@@ -58,7 +59,7 @@ export interface TokenManagerHost {
 const superseded = () =>
   new SessionError(
     'error:client:invalid_state',
-    typeof process === 'object' && process.env.NODE_ENV !== 'production'
+    process.env.NODE_ENV !== 'production'
       ? 'This token request was superseded by a logout or a new login.'
       : '',
   );
@@ -131,7 +132,7 @@ export class TokenManager {
     if (this.#refused.has(token)) {
       throw new SessionError(
         'error:client:token_invalid',
-        typeof process === 'object' && process.env.NODE_ENV !== 'production'
+        process.env.NODE_ENV !== 'production'
           ? 'The server already refused this token; it is not sent again.'
           : '',
       );
@@ -246,7 +247,7 @@ export class TokenManager {
       return Promise.reject(
         new SessionError(
           'error:client:invalid_state',
-          typeof process === 'object' && process.env.NODE_ENV !== 'production'
+          process.env.NODE_ENV !== 'production'
             ? 'Getting a new token needs the fetchToken option.'
             : '',
         ),
@@ -267,14 +268,14 @@ export class TokenManager {
         token = await this.#withDeadline(() => (this.#tabs ? this.#tabs.fetch(fetchToken) : fetchToken()));
         if (typeof token !== 'string') {
           throw new TypeError(
-            typeof process === 'object' && process.env.NODE_ENV !== 'production'
+            process.env.NODE_ENV !== 'production'
               ? `fetchToken() resolved with ${typeof token}, not a JWT`
               : '',
           );
         }
         if (token === this.#accepted?.token || this.#refused.has(token)) {
           throw new TypeError(
-            typeof process === 'object' && process.env.NODE_ENV !== 'production'
+            process.env.NODE_ENV !== 'production'
               ? 'fetchToken() returned the token already in use, or one the server refused'
               : '',
           );
@@ -318,7 +319,7 @@ export class TokenManager {
         this.#tabs?.cancel(); // a lock held (or waited for) past the deadline goes to the next tab
         reject(
           new Error(
-            typeof process === 'object' && process.env.NODE_ENV !== 'production'
+            process.env.NODE_ENV !== 'production'
               ? `fetchToken() did not settle within ${this.#o.fetchTokenTimeoutMs} ms (option fetchTokenTimeoutMs)`
               : '',
           ),
@@ -345,7 +346,7 @@ export class TokenManager {
     if (cause instanceof SessionError) return cause;
     return new SessionError(
       'error:client:fetch_token_failed',
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? `Could not get a new token: ${cause instanceof Error ? cause.message : String(cause)}.`
         : '',
       cause,

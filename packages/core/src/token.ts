@@ -5,7 +5,8 @@
 import { SessionError } from './errors.js';
 
 /** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
-declare const process: { env: { NODE_ENV?: string } } | undefined;
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
 
 export type TokenStatus = 'none' | 'valid' | 'expiring' | 'refreshing' | 'expired';
 
@@ -28,7 +29,7 @@ const invalid = (problem: string, cause?: unknown) => new SessionError('error:cl
 export function decodeToken(token: unknown): TokenClaims {
   if (typeof token !== 'string' || token.length === 0) {
     throw invalid(
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? 'Token must be a non-empty string (a JWT).'
         : '',
     );
@@ -37,7 +38,7 @@ export function decodeToken(token: unknown): TokenClaims {
   // is refused here, with a reason, instead of by the server.
   if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) {
     throw invalid(
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? 'Token is not a JWT (three dot-separated base64url parts).'
         : '',
     );
@@ -48,7 +49,7 @@ export function decodeToken(token: unknown): TokenClaims {
     claims = JSON.parse(base64UrlDecode(payload));
   } catch (cause) {
     throw invalid(
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? 'Token payload is not base64url-encoded JSON.'
         : '',
       cause,
@@ -57,14 +58,14 @@ export function decodeToken(token: unknown): TokenClaims {
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
     throw new SessionError(
       'error:client:token_invalid',
-      typeof process === 'object' && process.env.NODE_ENV !== 'production' ? 'Token payload is not a JSON object.' : '',
+      process.env.NODE_ENV !== 'production' ? 'Token payload is not a JSON object.' : '',
     );
   }
   const { exp, iat, sub } = claims as Record<string, unknown>;
   if (exp !== undefined && (typeof exp !== 'number' || !Number.isFinite(exp))) {
     throw new SessionError(
       'error:client:token_invalid',
-      typeof process === 'object' && process.env.NODE_ENV !== 'production' ? 'Token `exp` claim is not a number.' : '',
+      process.env.NODE_ENV !== 'production' ? 'Token `exp` claim is not a number.' : '',
     );
   }
   return {

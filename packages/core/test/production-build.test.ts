@@ -106,4 +106,25 @@ describe('core in a production bundle', () => {
       'Token is not a JWT (three dot-separated base64url parts).',
     );
   });
+
+  it('a browser development build keeps the texts and never reads `process` at run time', async () => {
+    // What Vite's dev server and webpack in development produce: process.env.NODE_ENV replaced by
+    // "development" in a page where `process` does not exist. A guard on `typeof process` would
+    // be left in the bundle, be false in the browser, and hide every text from the developer.
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      outdir: join(dir, 'development'),
+      splitting: true,
+      define: { 'process.env.NODE_ENV': '"development"' },
+      logLevel: 'silent',
+    });
+    const devText = result.outputFiles.map((f) => f.text).join('\n');
+    expect(devText).toContain('This session was destroyed');
+    expect(devText).toContain('Token is not a JWT');
+    expect(devText).not.toMatch(/\bprocess\b/);
+  });
 });

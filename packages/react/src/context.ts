@@ -2,7 +2,8 @@ import type { Session } from '@nexmo-session/core';
 import { createContext, useContext } from 'react';
 
 /** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
-declare const process: { env: { NODE_ENV?: string } } | undefined;
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
 
 export const SessionContext = createContext<Session | null>(null);
 SessionContext.displayName = 'NexmoSessionContext';
@@ -12,7 +13,7 @@ export function useSessionInstance(hookName = 'useSessionInstance'): Session {
   const session = useContext(SessionContext);
   if (!session) {
     throw new Error(
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? `${hookName}() must be used inside <SessionProvider>. Wrap your app (or this component) in it.`
         : `${hookName}() outside <SessionProvider>`,
     );

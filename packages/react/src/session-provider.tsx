@@ -14,7 +14,8 @@ import { useEffect, useRef, useState } from 'react';
 import { SessionContext } from './context.js';
 
 /** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
-declare const process: { env: { NODE_ENV?: string } } | undefined;
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
 
 export type ProviderSessionOptions = Omit<SessionOptions, 'transport' | 'token' | 'fetchToken'>;
 
@@ -56,7 +57,7 @@ const missingTokenSource = () =>
   Promise.reject(
     new SessionError(
       'error:client:invalid_state',
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? 'SessionProvider has a `url` but neither a `token` nor a `fetchToken` prop, so it cannot log in. ' +
             'Pass `token="<JWT>"`, `fetchToken={() => fetchMyToken()}`, or an app-owned `session`.'
         : '',

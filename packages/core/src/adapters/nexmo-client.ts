@@ -22,7 +22,8 @@ import { tokenStillValid } from '../token.js';
 import type { SelfRetryingTransport as Transport, TransportHost } from '../transport/types.js';
 
 /** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
-declare const process: { env: { NODE_ENV?: string } } | undefined;
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
 
 type Listener = (...args: never[]) => void;
 
@@ -60,7 +61,7 @@ interface NexmoSocketLike {
 export function nexmoClientTransport(sdkClient: NexmoClientLike): Transport {
   if (!sdkClient || typeof sdkClient.createSession !== 'function' || typeof sdkClient.on !== 'function') {
     throw new TypeError(
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? 'nexmoClientTransport(client): expected a NexmoClient 9.x instance.'
         : '',
     );
@@ -169,7 +170,7 @@ export function nexmoClientTransport(sdkClient: NexmoClientLike): Transport {
             host.loginFailed(
               new SessionError(
                 'error:client:login_failed',
-                typeof process === 'object' && process.env.NODE_ENV !== 'production'
+                process.env.NODE_ENV !== 'production'
                   ? 'nexmo-client gave no session id.'
                   : '',
               ),
@@ -187,7 +188,7 @@ export function nexmoClientTransport(sdkClient: NexmoClientLike): Transport {
             host.loginFailed(
               new SessionError(
                 'error:client:login_failed',
-                typeof process === 'object' && process.env.NODE_ENV !== 'production'
+                process.env.NODE_ENV !== 'production'
                   ? `nexmo-client refused the login (${type || 'error'}).`
                   : '',
                 err,

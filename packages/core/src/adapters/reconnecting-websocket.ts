@@ -14,7 +14,8 @@ import { type ProtocolConnection, protocolConnection } from '../transport/protoc
 import type { ConnectedInfo, SelfRetryingTransport, TransportHost } from '../transport/types.js';
 
 /** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
-declare const process: { env: { NODE_ENV?: string } } | undefined;
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
 
 /** The parts of a ReconnectingWebSocket (4.x) instance this adapter uses. */
 export interface ReconnectingWebSocketLike {
@@ -46,7 +47,7 @@ export function reconnectingWebSocketTransport(
 ): SelfRetryingTransport {
   if (!rws || typeof rws.reconnect !== 'function' || typeof rws.addEventListener !== 'function') {
     throw new TypeError(
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? 'reconnectingWebSocketTransport(rws): expected a ReconnectingWebSocket instance.'
         : '',
     );
@@ -108,7 +109,7 @@ export function reconnectingWebSocketTransport(
               h.loginFailed(
                 new SessionError(
                   'error:client:login_failed',
-                  typeof process === 'object' && process.env.NODE_ENV !== 'production'
+                  process.env.NODE_ENV !== 'production'
                     ? `The server refused the token: ${info.reason}.`
                     : '',
                   undefined,
@@ -190,7 +191,7 @@ export function reconnectingWebSocketTransport(
         host?.warn(
           new SessionError(
             'error:client:transport',
-            typeof process === 'object' && process.env.NODE_ENV !== 'production'
+            process.env.NODE_ENV !== 'production'
               ? 'This reconnecting-websocket instance stopped for good after its maxRetries (reconnecting-websocket 4.4 keeps its connect lock); leave RWS at maxRetries: Infinity so connect() can restart it.'
               : '',
           ),

@@ -23,7 +23,8 @@ import { tokenStillValid } from '../token.js';
 import type { SelfRetryingTransport as Transport, TransportHost } from '../transport/types.js';
 
 /** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
-declare const process: { env: { NODE_ENV?: string } } | undefined;
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
 
 /** The parts of VonageClient 2.x this adapter uses. */
 export interface VonageClientLike {
@@ -97,7 +98,7 @@ const codeOf = (err: unknown) => String((err as { code?: unknown } | null)?.code
 export function vonageClientTransport(client: VonageClientLike, options: VonageClientTransportOptions = {}): Transport {
   if (!client || typeof client.createSession !== 'function' || typeof client.refreshSession !== 'function') {
     throw new TypeError(
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? 'vonageClientTransport(client): expected a VonageClient 2.x instance.'
         : '',
     );
@@ -105,7 +106,7 @@ export function vonageClientTransport(client: VonageClientLike, options: VonageC
   const bindAnswers = options.answers ? binders.get(options.answers) : undefined;
   if (options.answers && !bindAnswers) {
     throw new TypeError(
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? 'vonageClientTransport(client, { answers }): expected a vonageAnswerLogger().'
         : '',
     );
@@ -171,7 +172,7 @@ export function vonageClientTransport(client: VonageClientLike, options: VonageC
       host?.warn(
         new SessionError(
           'error:client:transport',
-          typeof process === 'object' && process.env.NODE_ENV !== 'production'
+          process.env.NODE_ENV !== 'production'
             ? 'refreshSession after a new session failed.'
             : '',
           err,
@@ -196,7 +197,7 @@ export function vonageClientTransport(client: VonageClientLike, options: VonageC
             host.warn(
               new SessionError(
                 'error:client:transport',
-                typeof process === 'object' && process.env.NODE_ENV !== 'production'
+                process.env.NODE_ENV !== 'production'
                   ? 'vonageAnswerLogger() saw no login answer: is it in customLoggers?'
                   : '',
               ),
@@ -214,7 +215,7 @@ export function vonageClientTransport(client: VonageClientLike, options: VonageC
           host.loginFailed(
             new SessionError(
               'error:client:login_failed',
-              typeof process === 'object' && process.env.NODE_ENV !== 'production'
+              process.env.NODE_ENV !== 'production'
                 ? `The platform refused the token (${code}).`
                 : '',
               err,
@@ -252,7 +253,7 @@ export function vonageClientTransport(client: VonageClientLike, options: VonageC
       host.warn(
         new SessionError(
           'error:client:transport',
-          typeof process === 'object' && process.env.NODE_ENV !== 'production'
+          process.env.NODE_ENV !== 'production'
             ? 'No platform answer after the reconnect; resumed unknown.'
             : '',
         ),

@@ -13,7 +13,8 @@ import { closeAction, encodeClientFrame, parseServerFrame } from '../protocol/in
 import type { AttemptRequest, CloseKind, Connection, ConnectionHandlers } from './types.js';
 
 /** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
-declare const process: { env: { NODE_ENV?: string } } | undefined;
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
 
 /** The part of the WebSocket API the protocol needs; the browser's WebSocket, `ws` and RWS all fit. */
 export interface SocketLike {
@@ -96,7 +97,7 @@ export function protocolConnection(
         h.warn(
           new SessionError(
             'error:client:transport',
-            typeof process === 'object' && process.env.NODE_ENV !== 'production'
+            process.env.NODE_ENV !== 'production'
               ? `Ignored a frame from the server: ${parsed.violation.message}.`
               : '',
           ),
@@ -134,7 +135,7 @@ export function protocolConnection(
               f.rid,
               new SessionError(
                 'error:client:token_invalid',
-                typeof process === 'object' && process.env.NODE_ENV !== 'production'
+                process.env.NODE_ENV !== 'production'
                   ? `The server refused the token: ${f.message}.`
                   : '',
                 undefined,

@@ -11,7 +11,8 @@ import { protocolConnection } from '../protocol-connection.js';
 import type { Connector } from '../types.js';
 
 /** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
-declare const process: { env: { NODE_ENV?: string } } | undefined;
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
 
 /** The subset of the WebSocket API we use; `ws` in Node and the browser's WebSocket both fit. */
 export interface WebSocketLike {
@@ -47,7 +48,7 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
   } catch {
     throw new SessionOptionsError(
       'url',
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? `not a valid URL: ${JSON.stringify(String(url)).slice(0, 80)}.`
         : '',
     );
@@ -55,7 +56,7 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
     throw new SessionOptionsError(
       'url',
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? `expected a ws:// or wss:// URL, got ${parsed.protocol}.`
         : '',
     );
@@ -63,7 +64,7 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
   if (/[?&](access_)?token=|jwt=/i.test(parsed.search)) {
     throw new SessionOptionsError(
       'url',
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? 'tokens never go in URLs (access logs keep them); login sends the token.'
         : '',
     );
@@ -71,7 +72,7 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
   if (options.WebSocket !== undefined && typeof options.WebSocket !== 'function') {
     throw new SessionOptionsError(
       'WebSocket',
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? 'expected a WebSocket constructor (Node: the `ws` package).'
         : '',
     );
@@ -92,14 +93,14 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
       const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
       if (!clock)
         throw new Error(
-          typeof process === 'object' && process.env.NODE_ENV !== 'production'
+          process.env.NODE_ENV !== 'production'
             ? 'webSocketTransport: not attached to a session.'
             : '',
         );
       if (!Ctor) {
         throw new SessionError(
           'error:client:websocket_unavailable',
-          typeof process === 'object' && process.env.NODE_ENV !== 'production'
+          process.env.NODE_ENV !== 'production'
             ? 'No WebSocket here: pass webSocketTransport(url, { WebSocket }) (Node 20: the `ws` package).'
             : '',
         );
