@@ -147,9 +147,7 @@ function functionOption<F>(option: string, value: F | undefined): F | undefined 
   check(
     option,
     value === undefined || typeof value === 'function',
-    process.env.NODE_ENV !== 'production'
-      ? `expected a function, got ${typeof value}.`
-      : '',
+    process.env.NODE_ENV !== 'production' ? `expected a function, got ${typeof value}.` : '',
   );
   return value;
 }
@@ -185,9 +183,7 @@ export function resolveHeartbeat(
   check(
     'heartbeat',
     heartbeat === undefined || isObject(heartbeat),
-    process.env.NODE_ENV !== 'production'
-      ? 'expected { intervalMs, timeoutMs } or false.'
-      : '',
+    process.env.NODE_ENV !== 'production' ? 'expected { intervalMs, timeoutMs } or false.' : '',
   );
   return {
     intervalMs: positiveNumber('heartbeat.intervalMs', heartbeat?.intervalMs, 25_000),
@@ -214,9 +210,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   check(
     'options',
     isObject(options),
-    process.env.NODE_ENV !== 'production'
-      ? 'expected an object with a `transport`.'
-      : '',
+    process.env.NODE_ENV !== 'production' ? 'expected an object with a `transport`.' : '',
   );
   const { transport } = options;
   check(
@@ -235,9 +229,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   check(
     'clock',
     hasFunctions(clock, ['now', 'setTimeout', 'clearTimeout']),
-    process.env.NODE_ENV !== 'production'
-      ? 'expected { now, setTimeout, clearTimeout }.'
-      : '',
+    process.env.NODE_ENV !== 'production' ? 'expected { now, setTimeout, clearTimeout }.' : '',
   );
   const outbox = objectOption('outbox', options.outbox);
   const notices = objectOption('notices', options.notices);

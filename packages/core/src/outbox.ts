@@ -141,9 +141,7 @@ export class Outbox {
     entry.reject(
       new SessionError(
         code === 'too_large' ? 'error:client:message_too_big' : 'error:client:invalid_message',
-        process.env.NODE_ENV !== 'production'
-          ? `The server refused the message: ${message}.`
-          : '',
+        process.env.NODE_ENV !== 'production' ? `The server refused the message: ${message}.` : '',
         undefined,
         { reason: message },
       ),

@@ -156,9 +156,7 @@ const invalidState = (message: string) => new SessionError('error:client:invalid
 const tokenExpiredError = () =>
   new SessionError(
     'error:client:token_expired',
-    process.env.NODE_ENV !== 'production'
-      ? 'The token expired: call updateToken(newToken), then connect().'
-      : '',
+    process.env.NODE_ENV !== 'production' ? 'The token expired: call updateToken(newToken), then connect().' : '',
   );
 
 export function createSession(options: SessionOptions): Session {
@@ -450,9 +448,7 @@ export function createSession(options: SessionOptions): Session {
           ? err
           : new SessionError(
               'error:client:transport',
-              process.env.NODE_ENV !== 'production'
-                ? 'The transport could not open a connection.'
-                : '',
+              process.env.NODE_ENV !== 'production' ? 'The transport could not open a connection.' : '',
               err,
             );
       dispatch(() => {
@@ -638,9 +634,7 @@ export function createSession(options: SessionOptions): Session {
     end(
       new SessionError(
         'error:client:logged_out',
-        process.env.NODE_ENV !== 'production'
-          ? 'Another tab or device took this session over.'
-          : '',
+        process.env.NODE_ENV !== 'production' ? 'Another tab or device took this session over.' : '',
       ),
     );
   }
@@ -751,10 +745,7 @@ export function createSession(options: SessionOptions): Session {
         return tokenDied();
       case 'login_failed': {
         if (token !== null) tokens.refused(token);
-        const refusal =
-          process.env.NODE_ENV !== 'production'
-            ? `The server refused the token: ${info.reason}.`
-            : '';
+        const refusal = process.env.NODE_ENV !== 'production' ? `The server refused the token: ${info.reason}.` : '';
         const details = { code: info.code, reason: info.reason };
         // A token given to updateToken() was refused: the last accepted one is still good (§2.4.10).
         if (tokens.forAttempt() !== null && !tokens.knownDead() && sessionId !== null) {
@@ -858,11 +849,7 @@ export function createSession(options: SessionOptions): Session {
   function check(call: string): void {
     if (destroyed) throw destroyedError();
     if (state.name === '@idle')
-      throw invalidState(
-        process.env.NODE_ENV !== 'production'
-          ? `${call}: not logged in; call login() first.`
-          : '',
-      );
+      throw invalidState(process.env.NODE_ENV !== 'production' ? `${call}: not logged in; call login() first.` : '');
   }
 
   /** Reject an API call that changed nothing, leaving its reason in the store (§2.4.12). */
@@ -886,9 +873,7 @@ export function createSession(options: SessionOptions): Session {
       refuse(
         new SessionError(
           'error:client:token_invalid',
-          process.env.NODE_ENV !== 'production'
-            ? 'login(token): token must be a JWT string.'
-            : '',
+          process.env.NODE_ENV !== 'production' ? 'login(token): token must be a JWT string.' : '',
         ),
       );
     }
@@ -964,9 +949,7 @@ export function createSession(options: SessionOptions): Session {
     if (typeof next !== 'string')
       throw new SessionError(
         'error:client:token_invalid',
-        process.env.NODE_ENV !== 'production'
-          ? 'updateToken(token): token must be a JWT string.'
-          : '',
+        process.env.NODE_ENV !== 'production' ? 'updateToken(token): token must be a JWT string.' : '',
       );
     const sub = decodeToken(next).sub;
     const owner = tokens.subject();
@@ -985,11 +968,7 @@ export function createSession(options: SessionOptions): Session {
     try {
       if (destroyed) throw destroyedError();
       if (!tokens.canFetch)
-        throw invalidState(
-          process.env.NODE_ENV !== 'production'
-            ? 'refreshToken() needs the fetchToken option.'
-            : '',
-        );
+        throw invalidState(process.env.NODE_ENV !== 'production' ? 'refreshToken() needs the fetchToken option.' : '');
       check('refreshToken()');
     } catch (err) {
       return Promise.reject(err);
@@ -1009,12 +988,7 @@ export function createSession(options: SessionOptions): Session {
         conn = null;
         emit('disconnect', 'CLIENT_DISCONNECTED');
         tokens.signOut(); // every tab of this user (crossTab); end() leaves the channel after it
-        end(
-          new SessionError(
-            'error:client:logged_out',
-            process.env.NODE_ENV !== 'production' ? 'Logged out.' : '',
-          ),
-        );
+        end(new SessionError('error:client:logged_out', process.env.NODE_ENV !== 'production' ? 'Logged out.' : ''));
         const tail = own ? own.logout() : selfRetrying && wasConnected ? selfRetrying.logout() : Promise.resolve();
         tail
           .catch(noop) // the local session is gone either way; the server forgets it when its window passes
@@ -1045,25 +1019,17 @@ export function createSession(options: SessionOptions): Session {
       }
       const invalid = (why: string) => new SessionError('error:client:invalid_message', why, cause);
       if (json === undefined)
-        throw invalid(
-          process.env.NODE_ENV !== 'production'
-            ? 'send(body): body must be JSON-serialisable.'
-            : '',
-        );
+        throw invalid(process.env.NODE_ENV !== 'production' ? 'send(body): body must be JSON-serialisable.' : '');
       if (deeperThan(body, maxBodyDepth)) {
         throw invalid(
-          process.env.NODE_ENV !== 'production'
-            ? `send(body): body is nested deeper than ${maxBodyDepth} levels.`
-            : '',
+          process.env.NODE_ENV !== 'production' ? `send(body): body is nested deeper than ${maxBodyDepth} levels.` : '',
         );
       }
       const size = new TextEncoder().encode(json).length;
       if (size > maxMessageBytes) {
         throw new SessionError(
           'error:client:message_too_big',
-          process.env.NODE_ENV !== 'production'
-            ? `send(body): ${size} bytes exceeds ${maxMessageBytes}.`
-            : '',
+          process.env.NODE_ENV !== 'production' ? `send(body): ${size} bytes exceeds ${maxMessageBytes}.` : '',
           undefined,
           { bytes: size, maxBytes: maxMessageBytes },
         );

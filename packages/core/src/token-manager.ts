@@ -59,9 +59,7 @@ export interface TokenManagerHost {
 const superseded = () =>
   new SessionError(
     'error:client:invalid_state',
-    process.env.NODE_ENV !== 'production'
-      ? 'This token request was superseded by a logout or a new login.'
-      : '',
+    process.env.NODE_ENV !== 'production' ? 'This token request was superseded by a logout or a new login.' : '',
   );
 
 /** Tokens the server refused, kept so none is ever sent again (bounded: only recent ones matter). */
@@ -132,9 +130,7 @@ export class TokenManager {
     if (this.#refused.has(token)) {
       throw new SessionError(
         'error:client:token_invalid',
-        process.env.NODE_ENV !== 'production'
-          ? 'The server already refused this token; it is not sent again.'
-          : '',
+        process.env.NODE_ENV !== 'production' ? 'The server already refused this token; it is not sent again.' : '',
       );
     }
     if (token === this.#accepted?.token) return;
@@ -247,9 +243,7 @@ export class TokenManager {
       return Promise.reject(
         new SessionError(
           'error:client:invalid_state',
-          process.env.NODE_ENV !== 'production'
-            ? 'Getting a new token needs the fetchToken option.'
-            : '',
+          process.env.NODE_ENV !== 'production' ? 'Getting a new token needs the fetchToken option.' : '',
         ),
       );
     }
@@ -268,9 +262,7 @@ export class TokenManager {
         token = await this.#withDeadline(() => (this.#tabs ? this.#tabs.fetch(fetchToken) : fetchToken()));
         if (typeof token !== 'string') {
           throw new TypeError(
-            process.env.NODE_ENV !== 'production'
-              ? `fetchToken() resolved with ${typeof token}, not a JWT`
-              : '',
+            process.env.NODE_ENV !== 'production' ? `fetchToken() resolved with ${typeof token}, not a JWT` : '',
           );
         }
         if (token === this.#accepted?.token || this.#refused.has(token)) {

@@ -28,19 +28,13 @@ const invalid = (problem: string, cause?: unknown) => new SessionError('error:cl
 /** Decode (not verify) a compact JWT. Throws `error:client:token_invalid` for anything else. */
 export function decodeToken(token: unknown): TokenClaims {
   if (typeof token !== 'string' || token.length === 0) {
-    throw invalid(
-      process.env.NODE_ENV !== 'production'
-        ? 'Token must be a non-empty string (a JWT).'
-        : '',
-    );
+    throw invalid(process.env.NODE_ENV !== 'production' ? 'Token must be a non-empty string (a JWT).' : '');
   }
   // Three base64url parts: anything else (such as the JSON a token endpoint wraps a token in)
   // is refused here, with a reason, instead of by the server.
   if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) {
     throw invalid(
-      process.env.NODE_ENV !== 'production'
-        ? 'Token is not a JWT (three dot-separated base64url parts).'
-        : '',
+      process.env.NODE_ENV !== 'production' ? 'Token is not a JWT (three dot-separated base64url parts).' : '',
     );
   }
   const payload = token.split('.')[1] as string;
@@ -48,12 +42,7 @@ export function decodeToken(token: unknown): TokenClaims {
   try {
     claims = JSON.parse(base64UrlDecode(payload));
   } catch (cause) {
-    throw invalid(
-      process.env.NODE_ENV !== 'production'
-        ? 'Token payload is not base64url-encoded JSON.'
-        : '',
-      cause,
-    );
+    throw invalid(process.env.NODE_ENV !== 'production' ? 'Token payload is not base64url-encoded JSON.' : '', cause);
   }
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
     throw new SessionError(

@@ -61,9 +61,7 @@ interface NexmoSocketLike {
 export function nexmoClientTransport(sdkClient: NexmoClientLike): Transport {
   if (!sdkClient || typeof sdkClient.createSession !== 'function' || typeof sdkClient.on !== 'function') {
     throw new TypeError(
-      process.env.NODE_ENV !== 'production'
-        ? 'nexmoClientTransport(client): expected a NexmoClient 9.x instance.'
-        : '',
+      process.env.NODE_ENV !== 'production' ? 'nexmoClientTransport(client): expected a NexmoClient 9.x instance.' : '',
     );
   }
   const client = sdkClient as Omit<NexmoClientLike, 'on' | 'off' | 'connection' | 'createSession'> &
@@ -170,9 +168,7 @@ export function nexmoClientTransport(sdkClient: NexmoClientLike): Transport {
             host.loginFailed(
               new SessionError(
                 'error:client:login_failed',
-                process.env.NODE_ENV !== 'production'
-                  ? 'nexmo-client gave no session id.'
-                  : '',
+                process.env.NODE_ENV !== 'production' ? 'nexmo-client gave no session id.' : '',
               ),
             );
             return;
@@ -188,9 +184,7 @@ export function nexmoClientTransport(sdkClient: NexmoClientLike): Transport {
             host.loginFailed(
               new SessionError(
                 'error:client:login_failed',
-                process.env.NODE_ENV !== 'production'
-                  ? `nexmo-client refused the login (${type || 'error'}).`
-                  : '',
+                process.env.NODE_ENV !== 'production' ? `nexmo-client refused the login (${type || 'error'}).` : '',
                 err,
               ),
             );

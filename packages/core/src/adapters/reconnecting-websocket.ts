@@ -109,9 +109,7 @@ export function reconnectingWebSocketTransport(
               h.loginFailed(
                 new SessionError(
                   'error:client:login_failed',
-                  process.env.NODE_ENV !== 'production'
-                    ? `The server refused the token: ${info.reason}.`
-                    : '',
+                  process.env.NODE_ENV !== 'production' ? `The server refused the token: ${info.reason}.` : '',
                   undefined,
                   { code: info.code, reason: info.reason },
                 ),

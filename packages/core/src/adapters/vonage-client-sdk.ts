@@ -172,9 +172,7 @@ export function vonageClientTransport(client: VonageClientLike, options: VonageC
       host?.warn(
         new SessionError(
           'error:client:transport',
-          process.env.NODE_ENV !== 'production'
-            ? 'refreshSession after a new session failed.'
-            : '',
+          process.env.NODE_ENV !== 'production' ? 'refreshSession after a new session failed.' : '',
           err,
         ),
       );
@@ -215,9 +213,7 @@ export function vonageClientTransport(client: VonageClientLike, options: VonageC
           host.loginFailed(
             new SessionError(
               'error:client:login_failed',
-              process.env.NODE_ENV !== 'production'
-                ? `The platform refused the token (${code}).`
-                : '',
+              process.env.NODE_ENV !== 'production' ? `The platform refused the token (${code}).` : '',
               err,
               { code },
             ),
@@ -253,9 +249,7 @@ export function vonageClientTransport(client: VonageClientLike, options: VonageC
       host.warn(
         new SessionError(
           'error:client:transport',
-          process.env.NODE_ENV !== 'production'
-            ? 'No platform answer after the reconnect; resumed unknown.'
-            : '',
+          process.env.NODE_ENV !== 'production' ? 'No platform answer after the reconnect; resumed unknown.' : '',
         ),
       );
       reconnected(lastId, null);

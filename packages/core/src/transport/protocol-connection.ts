@@ -135,9 +135,7 @@ export function protocolConnection(
               f.rid,
               new SessionError(
                 'error:client:token_invalid',
-                process.env.NODE_ENV !== 'production'
-                  ? `The server refused the token: ${f.message}.`
-                  : '',
+                process.env.NODE_ENV !== 'production' ? `The server refused the token: ${f.message}.` : '',
                 undefined,
                 { reason: f.message },
               ),

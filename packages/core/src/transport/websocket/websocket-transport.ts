@@ -48,17 +48,13 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
   } catch {
     throw new SessionOptionsError(
       'url',
-      process.env.NODE_ENV !== 'production'
-        ? `not a valid URL: ${JSON.stringify(String(url)).slice(0, 80)}.`
-        : '',
+      process.env.NODE_ENV !== 'production' ? `not a valid URL: ${JSON.stringify(String(url)).slice(0, 80)}.` : '',
     );
   }
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
     throw new SessionOptionsError(
       'url',
-      process.env.NODE_ENV !== 'production'
-        ? `expected a ws:// or wss:// URL, got ${parsed.protocol}.`
-        : '',
+      process.env.NODE_ENV !== 'production' ? `expected a ws:// or wss:// URL, got ${parsed.protocol}.` : '',
     );
   }
   if (/[?&](access_)?token=|jwt=/i.test(parsed.search)) {
@@ -72,9 +68,7 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
   if (options.WebSocket !== undefined && typeof options.WebSocket !== 'function') {
     throw new SessionOptionsError(
       'WebSocket',
-      process.env.NODE_ENV !== 'production'
-        ? 'expected a WebSocket constructor (Node: the `ws` package).'
-        : '',
+      process.env.NODE_ENV !== 'production' ? 'expected a WebSocket constructor (Node: the `ws` package).' : '',
     );
   }
   const attemptTimeoutMs = positiveNumber('connectionTimeoutMs', options.connectionTimeoutMs, 10_000);
@@ -92,11 +86,7 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
     open(request, handlers) {
       const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
       if (!clock)
-        throw new Error(
-          process.env.NODE_ENV !== 'production'
-            ? 'webSocketTransport: not attached to a session.'
-            : '',
-        );
+        throw new Error(process.env.NODE_ENV !== 'production' ? 'webSocketTransport: not attached to a session.' : '');
       if (!Ctor) {
         throw new SessionError(
           'error:client:websocket_unavailable',
