@@ -1,9 +1,13 @@
 // Size budgets, enforced by `npm test` (check:size) after the build. Each entry in bench/size/
 // imports the built packages the way an app does; esbuild minifies and tree-shakes it in
 // production mode with React external, and the figure is gzip of everything it emits (CSS too).
+// Production mode matters: core's error and option texts exist only in development builds
+// (docs/decisions.md, "Size budget").
 //
-// `limit` is what CI enforces. Issue 13's budgets (hooks-only 10 kB, full kit 13.5 kB) are the
-// `targets`; until the engine meets them the limits hold today's size, so growth still fails CI.
+// `limit` is what CI enforces: the measured size plus about 0.1 kB, so growth fails the run.
+// Issue 13 asked for 10 / 13.5 kB (kept below as `targets`, printed by `npm run bench` beside the
+// figures); the contract's default-path features make the floor about 11.6 / 15.4 kB, and we keep
+// the features (docs/decisions.md, "Size budget: the contract's features set the floor").
 export const targets = { 'bench/size/hooks-only.js': '10 kB', 'bench/size/full-kit.js': '13.5 kB' };
 
 const production = (config) => ({
@@ -25,21 +29,20 @@ export default [
   {
     name: 'hooks-only (SessionProvider + useConnectionStatus + webSocketTransport)',
     path: 'bench/size/hooks-only.js',
-    // 14 → 14.1 kB: crossTab's option and token-manager hooks (issue 17); the rest is the chunk below.
-    limit: '14.1 kB',
+    limit: '11.7 kB',
     ...common,
   },
   {
     name: 'hooks-only with crossTab on (its lazily loaded chunk included)',
     path: 'bench/size/hooks-only.js',
-    limit: '15 kB',
+    limit: '12.5 kB',
     ...common,
     ignore: react,
   },
   {
     name: 'full kit (every export of core and react + styles.css)',
     path: 'bench/size/full-kit.js',
-    limit: '17.9 kB',
+    limit: '15.5 kB',
     ...common,
   },
   // The devtools are their own entry (`@nexmo-session/react/devtools`): the two kits above must not
@@ -56,20 +59,20 @@ export default [
   {
     name: 'nexmo-client adapter entry (without the SDK)',
     path: 'bench/size/nexmo-client-adapter.js',
-    limit: '1.7 kB',
+    limit: '1.4 kB',
     ...common,
   },
   {
     name: 'reconnecting-websocket adapter entry (without RWS)',
     path: 'bench/size/reconnecting-websocket-adapter.js',
-    limit: '3.8 kB',
+    limit: '3.1 kB',
     ...common,
   },
   {
     name: '@vonage/client-sdk adapter entry (without the SDK)',
     path: 'bench/size/vonage-client-sdk-adapter.js',
-    // 1.34 → 1.95 kB: issue 18's answer logger (which session the platform gave after a reconnect).
-    limit: '2 kB',
+    // Issue 18's answer logger (which session the platform gave after a reconnect) is most of it.
+    limit: '1.8 kB',
     ...common,
   },
 ];

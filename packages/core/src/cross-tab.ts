@@ -61,7 +61,8 @@ interface Parts {
  */
 export const crossTabAskMs = 100;
 
-declare const process: { env: { NODE_ENV?: string } } | undefined;
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
 let warned = false;
 
 /** null where this environment cannot share (SSR, Node, old browsers): then a warning, once, in development. */
@@ -76,7 +77,7 @@ export function createCrossTab(
   const Channel = options.BroadcastChannel ?? (globalThis.BroadcastChannel as BroadcastChannelConstructor | undefined);
   const key = `nexmo-session:${options.name ?? 'default'}`;
   if (locks && Channel) return new CrossTab({ key, locks, Channel, clock, tokens, host });
-  if (!warned && typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') {
+  if (!warned && process.env.NODE_ENV !== 'production') {
     warned = true;
     console.warn(
       '[nexmo-session] crossTab is off: this environment has no Web Locks or BroadcastChannel ' +

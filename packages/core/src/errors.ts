@@ -2,6 +2,14 @@
  * Every failure the kit reports is a SessionError with a `type` string from this list, so apps
  * can branch on `err.type` exactly as they do with the SDK's `error:client:reconnection_failed`.
  * Each type names its cause; `details` carries the facts (close code, seq range, URL).
+ *
+ * Messages are for people reading a console in development. Each one is written where it is
+ * thrown as `process.env.NODE_ENV !== 'production' ? text : ''`
+ * (the React/Redux convention): a production bundle, where the bundler replaces
+ * process.env.NODE_ENV, drops the text, and the error's message is then its type (options: the
+ * option's name). Node keeps every text unless NODE_ENV is 'production'. The check sits at each
+ * site because bundlers fold it only there, not through an imported constant; `typeof` keeps a
+ * browser without a bundler (no `process`) working, with the short messages.
  */
 export type SessionErrorType =
   /** Every attempt of a cycle failed; `cause` is the last attempt's failure. */
@@ -33,7 +41,7 @@ export class SessionError extends Error {
   readonly details?: Readonly<Record<string, unknown>>;
 
   constructor(type: SessionErrorType, message: string, cause?: unknown, details?: Record<string, unknown>) {
-    super(message);
+    super(message || type);
     this.type = type;
     if (cause !== undefined) this.cause = cause;
     if (details !== undefined) this.details = details;
@@ -46,8 +54,9 @@ export class SessionOptionsError extends TypeError {
   /** Dotted path of the offending option, e.g. `reconnect.jitter`. */
   readonly option: string;
 
+  /** `problem` is empty in production builds: the message then names the option only. */
   constructor(option: string, problem: string) {
-    super(`Invalid option \`${option}\`: ${problem}`);
+    super(`Invalid option \`${option}\`${problem && `: ${problem}`}`);
     this.option = option;
   }
 }

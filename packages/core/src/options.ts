@@ -79,83 +79,98 @@ export interface ResolvedOptions {
   random: () => number;
 }
 
-function nonNegative(option: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new SessionOptionsError(option, `expected a finite number >= 0, got ${String(value)}.`);
-  }
-  return value;
-}
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
 
-function integerAtLeast(option: string, value: unknown, min: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new SessionOptionsError(option, `expected an integer >= ${min}, got ${String(value)}.`);
-  }
-  return value;
-}
+/** How a number option is bounded: `>=` min, `>` min, or an integer `>=` min. */
+type Bound = '>=' | '>' | 'integer';
 
-function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[], fallback: T): T {
+/**
+ * A number option: the fallback when absent; otherwise a finite number within its bounds, or a
+ * SessionOptionsError naming it (errors.ts: the text is for development builds).
+ */
+export function numberOption(
+  option: string,
+  value: unknown,
+  fallback: number,
+  min = 0,
+  bound: Bound = '>=',
+  max = Number.POSITIVE_INFINITY,
+  /** The option `min` comes from, named in the message. */
+  minFrom?: string,
+): number {
   if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (bound === '>' && value === min) ||
+    (bound === 'integer' && !Number.isInteger(value))
+  ) {
     throw new SessionOptionsError(
       option,
-      `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${String(value)}.`,
+      process.env.NODE_ENV !== 'production'
+        ? `expected ${bound === 'integer' ? 'an integer >=' : `a finite number ${bound}`} ${minFrom ? `${minFrom} (${min})` : min}${max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : ''}, got ${String(value)}.`
+        : '',
     );
   }
-  return value as T;
-}
-
-function objectOrUndefined<T extends object>(option: string, value: unknown): T | undefined {
-  if (value !== undefined && (typeof value !== 'object' || value === null)) {
-    throw new SessionOptionsError(option, 'expected an object.');
-  }
-  return value as T | undefined;
-}
-
-function functionOrUndefined<F>(option: string, value: unknown): F | undefined {
-  if (value !== undefined && typeof value !== 'function') {
-    throw new SessionOptionsError(option, `expected a function, got ${typeof value}.`);
-  }
-  return value as F | undefined;
-}
-
-export function resolveReconnect(reconnect: Partial<BackoffOptions> | undefined): BackoffOptions {
-  if (reconnect !== undefined && (typeof reconnect !== 'object' || reconnect === null)) {
-    throw new SessionOptionsError('reconnect', 'expected an object.');
-  }
-  const r = reconnect ?? {};
-  const initialDelayMs = nonNegative('reconnect.initialDelayMs', r.initialDelayMs, defaultBackoff.initialDelayMs);
-  const maxDelayMs = nonNegative(
-    'reconnect.maxDelayMs',
-    r.maxDelayMs,
-    Math.max(defaultBackoff.maxDelayMs, initialDelayMs),
-  );
-  if (maxDelayMs < initialDelayMs) {
-    throw new SessionOptionsError('reconnect.maxDelayMs', `must be >= reconnect.initialDelayMs (${initialDelayMs}).`);
-  }
-  const factor = r.factor === undefined ? defaultBackoff.factor : r.factor;
-  if (typeof factor !== 'number' || !Number.isFinite(factor) || factor < 1) {
-    throw new SessionOptionsError('reconnect.factor', `expected a finite number >= 1, got ${String(factor)}.`);
-  }
-  const jitter = nonNegative('reconnect.jitter', r.jitter, defaultBackoff.jitter);
-  if (jitter > 1) throw new SessionOptionsError('reconnect.jitter', `expected a fraction in 0..1, got ${jitter}.`);
-  return {
-    maxRetries: integerAtLeast('reconnect.maxRetries', r.maxRetries, 0, defaultBackoff.maxRetries),
-    initialDelayMs,
-    factor,
-    maxDelayMs,
-    jitter,
-  };
+  return value;
 }
 
 /** A finite number > 0 (or the fallback when absent); throws naming the option otherwise. */
-export function positiveNumber(option: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new SessionOptionsError(option, `expected a finite number > 0, got ${String(value)}.`);
-  }
+export const positiveNumber = (option: string, value: unknown, fallback: number): number =>
+  numberOption(option, value, fallback, 0, '>');
+
+/**
+ * Throws a SessionOptionsError naming `option` unless `ok`. Callers write `problem` behind the
+ * development check (errors.ts), so production builds keep only the option's name.
+ */
+function check(option: string, ok: unknown, problem: string): void {
+  if (!ok) throw new SessionOptionsError(option, problem);
+}
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+/** An optional object option (absent: `{}`). */
+function objectOption<T extends object>(option: string, value: T | undefined): Partial<T> {
+  check(
+    option,
+    value === undefined || isObject(value),
+    process.env.NODE_ENV !== 'production' ? 'expected an object.' : '',
+  );
+  return value ?? {};
+}
+
+/** An optional function option. */
+function functionOption<F>(option: string, value: F | undefined): F | undefined {
+  check(
+    option,
+    value === undefined || typeof value === 'function',
+    process.env.NODE_ENV !== 'production' ? `expected a function, got ${typeof value}.` : '',
+  );
   return value;
+}
+
+export function resolveReconnect(reconnect: Partial<BackoffOptions> | undefined): BackoffOptions {
+  const r = objectOption('reconnect', reconnect);
+  const initialDelayMs = numberOption('reconnect.initialDelayMs', r.initialDelayMs, defaultBackoff.initialDelayMs);
+  return {
+    maxRetries: numberOption('reconnect.maxRetries', r.maxRetries, defaultBackoff.maxRetries, 0, 'integer'),
+    initialDelayMs,
+    factor: numberOption('reconnect.factor', r.factor, defaultBackoff.factor, 1),
+    // Never below initialDelayMs: the cap is a promise about every delay.
+    maxDelayMs: numberOption(
+      'reconnect.maxDelayMs',
+      r.maxDelayMs,
+      Math.max(defaultBackoff.maxDelayMs, initialDelayMs),
+      initialDelayMs,
+      '>=',
+      Number.POSITIVE_INFINITY,
+      'reconnect.initialDelayMs',
+    ),
+    jitter: numberOption('reconnect.jitter', r.jitter, defaultBackoff.jitter, 0, '>=', 1),
+  };
 }
 
 export type Heartbeat = { intervalMs: number; timeoutMs: number } | false;
@@ -165,9 +180,11 @@ export function resolveHeartbeat(
   heartbeat: { intervalMs?: number; timeoutMs?: number } | false | undefined,
 ): Heartbeat {
   if (heartbeat === false) return false;
-  if (heartbeat !== undefined && (typeof heartbeat !== 'object' || heartbeat === null)) {
-    throw new SessionOptionsError('heartbeat', 'expected { intervalMs, timeoutMs } or false.');
-  }
+  check(
+    'heartbeat',
+    heartbeat === undefined || isObject(heartbeat),
+    process.env.NODE_ENV !== 'production' ? 'expected { intervalMs, timeoutMs } or false.' : '',
+  );
   return {
     intervalMs: positiveNumber('heartbeat.intervalMs', heartbeat?.intervalMs, 25_000),
     timeoutMs: positiveNumber('heartbeat.timeoutMs', heartbeat?.timeoutMs, 10_000),
@@ -178,59 +195,77 @@ export function resolveHeartbeat(
 function crossTabOption(value: unknown): CrossTabOptions | null {
   if (value === undefined || value === false) return null;
   const o = (value === true ? {} : value) as CrossTabOptions;
-  if (typeof o !== 'object' || o === null || (o.name !== undefined && (typeof o.name !== 'string' || !o.name))) {
-    throw new SessionOptionsError('crossTab', 'expected true, false or { name }.');
-  }
+  check(
+    'crossTab',
+    isObject(o) && (o.name === undefined || (typeof o.name === 'string' && o.name)),
+    process.env.NODE_ENV !== 'production' ? 'expected true, false or { name }.' : '',
+  );
   return o;
 }
 
+const hasFunctions = (value: unknown, names: string[]): boolean =>
+  value != null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+
 export function resolveOptions(options: SessionOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new SessionOptionsError('options', 'expected an object with a `transport`.');
-  }
+  check(
+    'options',
+    isObject(options),
+    process.env.NODE_ENV !== 'production' ? 'expected an object with a `transport`.' : '',
+  );
   const { transport } = options;
-  if (!transport || typeof transport !== 'object' || typeof transport.attach !== 'function') {
-    throw new SessionOptionsError(
-      'transport',
-      'required: webSocketTransport(url), simulatedTransport() or an SDK adapter.',
-    );
-  }
-  if (options.token !== undefined && typeof options.token !== 'string') {
-    throw new SessionOptionsError('token', 'expected a JWT string.');
-  }
+  check(
+    'transport',
+    isObject(transport) && hasFunctions(transport, ['attach']),
+    process.env.NODE_ENV !== 'production'
+      ? 'expected webSocketTransport(url), simulatedTransport() or an SDK adapter (required).'
+      : '',
+  );
+  check(
+    'token',
+    options.token === undefined || typeof options.token === 'string',
+    process.env.NODE_ENV !== 'production' ? 'expected a JWT string.' : '',
+  );
   const clock = options.clock ?? realClock;
-  if (
-    typeof clock.now !== 'function' ||
-    typeof clock.setTimeout !== 'function' ||
-    typeof clock.clearTimeout !== 'function'
-  ) {
-    throw new SessionOptionsError('clock', 'expected { now, setTimeout, clearTimeout }.');
-  }
-  const outbox = objectOrUndefined<NonNullable<SessionOptions['outbox']>>('outbox', options.outbox);
-  const notices = objectOrUndefined<NonNullable<SessionOptions['notices']>>('notices', options.notices);
+  check(
+    'clock',
+    hasFunctions(clock, ['now', 'setTimeout', 'clearTimeout']),
+    process.env.NODE_ENV !== 'production' ? 'expected { now, setTimeout, clearTimeout }.' : '',
+  );
+  const outbox = objectOption('outbox', options.outbox);
+  const notices = objectOption('notices', options.notices);
   const network = options.network ?? browserNetwork;
-  if (typeof network.isOnline !== 'function' || typeof network.subscribe !== 'function') {
-    throw new SessionOptionsError('network', 'expected { isOnline, subscribe }.');
-  }
+  check(
+    'network',
+    hasFunctions(network, ['isOnline', 'subscribe']),
+    process.env.NODE_ENV !== 'production' ? 'expected { isOnline, subscribe }.' : '',
+  );
+  const whenOnline = options.whenOnline === undefined ? 'connect' : options.whenOnline;
+  check(
+    'whenOnline',
+    ['retry', 'connect', 'ignore'].includes(whenOnline),
+    process.env.NODE_ENV !== 'production'
+      ? `expected one of 'retry', 'connect', 'ignore', got ${String(whenOnline)}.`
+      : '',
+  );
   return {
     transport,
     token: options.token,
-    fetchToken: functionOrUndefined('fetchToken', options.fetchToken),
+    fetchToken: functionOption('fetchToken', options.fetchToken),
     backoff: Object.freeze(resolveReconnect(options.reconnect)),
-    resumeWindowMs: nonNegative('resumeWindowMs', options.resumeWindowMs, 300_000),
-    refreshLeadMs: nonNegative('tokenRefreshLeadMs', options.tokenRefreshLeadMs, 60_000),
-    expiringMs: nonNegative('tokenExpiringMs', options.tokenExpiringMs, 120_000),
-    whenOnline: oneOf('whenOnline', options.whenOnline, ['retry', 'connect', 'ignore'] as const, 'connect'),
-    outboxMax: integerAtLeast('outbox.max', outbox?.max, 0, 100),
-    maxInFlight: integerAtLeast('outbox.maxInFlight', outbox?.maxInFlight, 1, 32),
+    resumeWindowMs: numberOption('resumeWindowMs', options.resumeWindowMs, 300_000),
+    refreshLeadMs: numberOption('tokenRefreshLeadMs', options.tokenRefreshLeadMs, 60_000),
+    expiringMs: numberOption('tokenExpiringMs', options.tokenExpiringMs, 120_000),
+    whenOnline,
+    outboxMax: numberOption('outbox.max', outbox.max, 100, 0, 'integer'),
+    maxInFlight: numberOption('outbox.maxInFlight', outbox.maxInFlight, 32, 1, 'integer'),
     ackTimeoutMs: positiveNumber('ackTimeoutMs', options.ackTimeoutMs, 10_000),
     fetchTokenTimeoutMs: positiveNumber('fetchTokenTimeoutMs', options.fetchTokenTimeoutMs, 15_000),
     crossTab: crossTabOption(options.crossTab),
-    showAfterMs: nonNegative('notices.showAfterMs', notices?.showAfterMs, 1000),
-    reconnectedMs: positiveNumber('notices.reconnectedMs', notices?.reconnectedMs, 3000),
+    showAfterMs: numberOption('notices.showAfterMs', notices.showAfterMs, 1000),
+    reconnectedMs: positiveNumber('notices.reconnectedMs', notices.reconnectedMs, 3000),
     heartbeat: resolveHeartbeat(options.heartbeat),
     clock,
     network,
-    random: functionOrUndefined<() => number>('random', options.random) ?? Math.random,
+    random: functionOption('random', options.random) ?? Math.random,
   };
 }

@@ -9,6 +9,10 @@ import { SessionError } from './errors.js';
 import type { NackCode, ProtocolLimits } from './protocol/index.js';
 import type { OutgoingMessage } from './transport/types.js';
 
+/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
+
 interface Entry extends OutgoingMessage {
   /** On the wire since (epoch ms), or null while waiting its turn. */
   sentAt: number | null;
@@ -53,7 +57,11 @@ export class Outbox {
       return Promise.reject(
         new SessionError(
           'error:client:outbox_full',
-          `Outbox is full: ${this.#max} messages wait for the connection (option outbox.max).`,
+          process.env.NODE_ENV !== 'production'
+            ? `Outbox is full: ${this.#max} messages wait for the connection (option outbox.max).`
+            : '',
+          undefined,
+          { max: this.#max },
         ),
       );
     }
@@ -133,7 +141,9 @@ export class Outbox {
     entry.reject(
       new SessionError(
         code === 'too_large' ? 'error:client:message_too_big' : 'error:client:invalid_message',
-        `The server refused the message: ${message}.`,
+        process.env.NODE_ENV !== 'production' ? `The server refused the message: ${message}.` : '',
+        undefined,
+        { reason: message },
       ),
     );
     return true;

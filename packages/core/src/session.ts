@@ -44,6 +44,10 @@ import type {
 } from './transport/types.js';
 import { isConnector } from './transport/types.js';
 
+/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
+
 /** The store as callers see it: readable and subscribable, never writable (only the engine writes). */
 export type ReadonlyStore<T> = Pick<StoreApi<T>, 'getState' | 'getInitialState' | 'subscribe'>;
 
@@ -143,10 +147,17 @@ const connectionFailures: ReadonlySet<string> = new Set([
   'error:client:unreachable',
   'error:client:websocket_unavailable',
 ]);
-const destroyedError = () => new SessionError('error:client:destroyed', 'This session was destroyed.');
+const destroyedError = () =>
+  new SessionError(
+    'error:client:destroyed',
+    process.env.NODE_ENV !== 'production' ? 'This session was destroyed.' : '',
+  );
 const invalidState = (message: string) => new SessionError('error:client:invalid_state', message);
 const tokenExpiredError = () =>
-  new SessionError('error:client:token_expired', 'The token expired: call updateToken(newToken), then connect().');
+  new SessionError(
+    'error:client:token_expired',
+    process.env.NODE_ENV !== 'production' ? 'The token expired: call updateToken(newToken), then connect().' : '',
+  );
 
 export function createSession(options: SessionOptions): Session {
   const opts = resolveOptions(options);
@@ -435,7 +446,11 @@ export function createSession(options: SessionOptions): Session {
       const failure =
         err instanceof SessionError
           ? err
-          : new SessionError('error:client:transport', 'The transport could not open a connection.', err);
+          : new SessionError(
+              'error:client:transport',
+              process.env.NODE_ENV !== 'production' ? 'The transport could not open a connection.' : '',
+              err,
+            );
       dispatch(() => {
         lastFailure = failure;
         beginOutage();
@@ -554,7 +569,9 @@ export function createSession(options: SessionOptions): Session {
         ? cause
         : new SessionError(
             'error:client:reconnection_failed',
-            `Reconnection failed after ${attempts} attempt${attempts === 1 ? '' : 's'}${cause ? ` (${cause.message})` : ''}; call connect() to try again.`,
+            process.env.NODE_ENV !== 'production'
+              ? `Reconnection failed after ${attempts} attempt${attempts === 1 ? '' : 's'}${cause ? ` (${cause.message})` : ''}; call connect() to try again.`
+              : '',
             cause ?? undefined,
           );
     enterFailure({ name: '@disconnected.failed', error: toErrorInfo(err), at: clock.now(), attempts }, err);
@@ -614,7 +631,12 @@ export function createSession(options: SessionOptions): Session {
   /** Another connection (another tab or device) took the session over. */
   function takenOver(): void {
     emit('disconnect', 'CLIENT_DISCONNECTED');
-    end(new SessionError('error:client:logged_out', 'Another tab or device took this session over.'));
+    end(
+      new SessionError(
+        'error:client:logged_out',
+        process.env.NODE_ENV !== 'production' ? 'Another tab or device took this session over.' : '',
+      ),
+    );
   }
 
   // --- inputs --------------------------------------------------------------------------------------
@@ -648,7 +670,9 @@ export function createSession(options: SessionOptions): Session {
       const gap = { fromSeq: lastSeq + 1, toSeq: info.firstSeq - 1 };
       const missed = new SessionError(
         'error:client:events_missed',
-        `The server could no longer replay events ${gap.fromSeq}–${gap.toSeq}.`,
+        process.env.NODE_ENV !== 'production'
+          ? `The server could no longer replay events ${gap.fromSeq}–${gap.toSeq}.`
+          : '',
         undefined,
         gap,
       );
@@ -721,7 +745,7 @@ export function createSession(options: SessionOptions): Session {
         return tokenDied();
       case 'login_failed': {
         if (token !== null) tokens.refused(token);
-        const refusal = `The server refused the token: ${info.reason}.`;
+        const refusal = process.env.NODE_ENV !== 'production' ? `The server refused the token: ${info.reason}.` : '';
         const details = { code: info.code, reason: info.reason };
         // A token given to updateToken() was refused: the last accepted one is still good (§2.4.10).
         if (tokens.forAttempt() !== null && !tokens.knownDead() && sessionId !== null) {
@@ -742,11 +766,14 @@ export function createSession(options: SessionOptions): Session {
       emit('disconnect', 'CONNECTION_FAILED');
       return schedule(1, info.retryAfterMs);
     }
-    const where = connector && 'url' in connector ? ` ${String((connector as { url: unknown }).url)}` : ' the server';
-    lastFailure = new SessionError('error:client:unreachable', `Could not reach${where}: ${info.reason}.`, undefined, {
-      code: info.code,
-      reason: info.reason,
-    });
+    lastFailure = new SessionError(
+      'error:client:unreachable',
+      process.env.NODE_ENV !== 'production'
+        ? `Could not reach ${connector && 'url' in connector ? String(connector.url) : 'the server'}: ${info.reason}.`
+        : '',
+      undefined,
+      { code: info.code, reason: info.reason },
+    );
     error = toErrorInfo(lastFailure);
     outageGoesOn();
     schedule(from.name === '@reconnecting.attempt' ? from.attempt + 1 : 1, info.retryAfterMs);
@@ -821,7 +848,8 @@ export function createSession(options: SessionOptions): Session {
   /** Throws when `call` cannot run: the session is destroyed, or nobody is logged in. */
   function check(call: string): void {
     if (destroyed) throw destroyedError();
-    if (state.name === '@idle') throw invalidState(`${call}: not logged in; call login() first.`);
+    if (state.name === '@idle')
+      throw invalidState(process.env.NODE_ENV !== 'production' ? `${call}: not logged in; call login() first.` : '');
   }
 
   /** Reject an API call that changed nothing, leaving its reason in the store (§2.4.12). */
@@ -835,14 +863,29 @@ export function createSession(options: SessionOptions): Session {
   async function login(given?: string): Promise<void> {
     if (destroyed) throw destroyedError();
     if (state.name !== '@idle') {
-      throw invalidState(`login() while ${statusOf(state)}: log out first (or use updateToken()/connect()).`);
+      throw invalidState(
+        process.env.NODE_ENV !== 'production'
+          ? `login() while ${statusOf(state)}: log out first (or use updateToken()/connect()).`
+          : '',
+      );
     }
     if (given !== undefined && typeof given !== 'string') {
-      refuse(new SessionError('error:client:token_invalid', 'login(token): token must be a JWT string.'));
+      refuse(
+        new SessionError(
+          'error:client:token_invalid',
+          process.env.NODE_ENV !== 'production' ? 'login(token): token must be a JWT string.' : '',
+        ),
+      );
     }
     const token = given ?? opts.token;
     if (token === undefined && !opts.fetchToken) {
-      refuse(invalidState('login() needs a token: pass one, or set the token or fetchToken option.'));
+      refuse(
+        invalidState(
+          process.env.NODE_ENV !== 'production'
+            ? 'login() needs a token: pass one, or set the token or fetchToken option.'
+            : '',
+        ),
+      );
     }
     tokens.reset();
     if (token !== undefined) {
@@ -866,7 +909,11 @@ export function createSession(options: SessionOptions): Session {
     const status = statusOf(state);
     if (status === 'connected') return;
     if (status === 'disconnected' && tokens.forAttempt() === null && !tokens.canFetch) {
-      throw invalidState('connect(): the server refused the last token; call updateToken() first.');
+      throw invalidState(
+        process.env.NODE_ENV !== 'production'
+          ? 'connect(): the server refused the last token; call updateToken() first.'
+          : '',
+      );
     }
     const done = wait();
     if (status === 'reconnecting') dispatch(retryScheduled);
@@ -900,13 +947,18 @@ export function createSession(options: SessionOptions): Session {
   async function updateToken(next: string): Promise<void> {
     check('updateToken()');
     if (typeof next !== 'string')
-      throw new SessionError('error:client:token_invalid', 'updateToken(token): token must be a JWT string.');
+      throw new SessionError(
+        'error:client:token_invalid',
+        process.env.NODE_ENV !== 'production' ? 'updateToken(token): token must be a JWT string.' : '',
+      );
     const sub = decodeToken(next).sub;
     const owner = tokens.subject();
     if (sub !== undefined && owner !== null && sub !== owner) {
       throw new SessionError(
         'error:client:token_invalid',
-        `This token is for "${sub}", not "${owner}": log out and log in to switch users.`,
+        process.env.NODE_ENV !== 'production'
+          ? `This token is for "${sub}", not "${owner}": log out and log in to switch users.`
+          : '',
       );
     }
     await tokens.use(next);
@@ -915,7 +967,8 @@ export function createSession(options: SessionOptions): Session {
   function refreshToken(): Promise<void> {
     try {
       if (destroyed) throw destroyedError();
-      if (!tokens.canFetch) throw invalidState('refreshToken() needs the fetchToken option.');
+      if (!tokens.canFetch)
+        throw invalidState(process.env.NODE_ENV !== 'production' ? 'refreshToken() needs the fetchToken option.' : '');
       check('refreshToken()');
     } catch (err) {
       return Promise.reject(err);
@@ -935,7 +988,7 @@ export function createSession(options: SessionOptions): Session {
         conn = null;
         emit('disconnect', 'CLIENT_DISCONNECTED');
         tokens.signOut(); // every tab of this user (crossTab); end() leaves the channel after it
-        end(new SessionError('error:client:logged_out', 'Logged out.'));
+        end(new SessionError('error:client:logged_out', process.env.NODE_ENV !== 'production' ? 'Logged out.' : ''));
         const tail = own ? own.logout() : selfRetrying && wasConnected ? selfRetrying.logout() : Promise.resolve();
         tail
           .catch(noop) // the local session is gone either way; the server forgets it when its window passes
@@ -951,7 +1004,12 @@ export function createSession(options: SessionOptions): Session {
     let done: Promise<void>;
     try {
       check('send()');
-      if (!carriesMessages) throw invalidState("send(): this transport carries no app messages; use the SDK's API.");
+      if (!carriesMessages)
+        throw invalidState(
+          process.env.NODE_ENV !== 'production'
+            ? "send(): this transport carries no app messages; use the SDK's API."
+            : '',
+        );
       let json: string | undefined;
       let cause: unknown;
       try {
@@ -959,12 +1017,22 @@ export function createSession(options: SessionOptions): Session {
       } catch (err) {
         cause = err;
       }
-      const invalid = (why: string) => new SessionError('error:client:invalid_message', `send(body): ${why}.`, cause);
-      if (json === undefined) throw invalid('body must be JSON-serialisable');
-      if (deeperThan(body, maxBodyDepth)) throw invalid(`body is nested deeper than ${maxBodyDepth} levels`);
+      const invalid = (why: string) => new SessionError('error:client:invalid_message', why, cause);
+      if (json === undefined)
+        throw invalid(process.env.NODE_ENV !== 'production' ? 'send(body): body must be JSON-serialisable.' : '');
+      if (deeperThan(body, maxBodyDepth)) {
+        throw invalid(
+          process.env.NODE_ENV !== 'production' ? `send(body): body is nested deeper than ${maxBodyDepth} levels.` : '',
+        );
+      }
       const size = new TextEncoder().encode(json).length;
       if (size > maxMessageBytes) {
-        throw new SessionError('error:client:message_too_big', `send(body): ${size} bytes exceeds ${maxMessageBytes}.`);
+        throw new SessionError(
+          'error:client:message_too_big',
+          process.env.NODE_ENV !== 'production' ? `send(body): ${size} bytes exceeds ${maxMessageBytes}.` : '',
+          undefined,
+          { bytes: size, maxBytes: maxMessageBytes },
+        );
       }
       done = outbox.add(body, state.name === '@ok.connected');
     } catch (err) {

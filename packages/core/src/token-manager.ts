@@ -14,6 +14,10 @@ import { SessionError } from './errors.js';
 import type { TokenClaims, TokenStatus } from './token.js';
 import { decodeToken, localExpiryMs, refreshAtMs, tokenStatusAt } from './token.js';
 
+/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
+
 export type FetchPurpose = 'login' | 'recover' | 'refresh';
 
 interface Held {
@@ -53,7 +57,10 @@ export interface TokenManagerHost {
 }
 
 const superseded = () =>
-  new SessionError('error:client:invalid_state', 'This token request was superseded by a logout or a new login.');
+  new SessionError(
+    'error:client:invalid_state',
+    process.env.NODE_ENV !== 'production' ? 'This token request was superseded by a logout or a new login.' : '',
+  );
 
 /** Tokens the server refused, kept so none is ever sent again (bounded: only recent ones matter). */
 const maxRefused = 32;
@@ -123,7 +130,7 @@ export class TokenManager {
     if (this.#refused.has(token)) {
       throw new SessionError(
         'error:client:token_invalid',
-        'The server already refused this token; it is not sent again.',
+        process.env.NODE_ENV !== 'production' ? 'The server already refused this token; it is not sent again.' : '',
       );
     }
     if (token === this.#accepted?.token) return;
@@ -246,7 +253,10 @@ export class TokenManager {
     const fetchToken = this.#o.fetchToken;
     if (!fetchToken) {
       return Promise.reject(
-        new SessionError('error:client:invalid_state', 'Getting a new token needs the fetchToken option.'),
+        new SessionError(
+          'error:client:invalid_state',
+          process.env.NODE_ENV !== 'production' ? 'Getting a new token needs the fetchToken option.' : '',
+        ),
       );
     }
     if (this.#fetch) {
@@ -262,9 +272,17 @@ export class TokenManager {
       let token: unknown;
       try {
         token = await this.#withDeadline(() => (this.#tabs ? this.#tabs.fetch(fetchToken) : fetchToken()));
-        if (typeof token !== 'string') throw new TypeError(`fetchToken() resolved with ${typeof token}, not a JWT`);
+        if (typeof token !== 'string') {
+          throw new TypeError(
+            process.env.NODE_ENV !== 'production' ? `fetchToken() resolved with ${typeof token}, not a JWT` : '',
+          );
+        }
         if (token === this.#accepted?.token || this.#refused.has(token)) {
-          throw new TypeError('fetchToken() returned the token already in use, or one the server refused');
+          throw new TypeError(
+            process.env.NODE_ENV !== 'production'
+              ? 'fetchToken() returned the token already in use, or one the server refused'
+              : '',
+          );
         }
         decodeToken(token);
       } catch (cause) {
@@ -305,7 +323,9 @@ export class TokenManager {
         this.#tabs?.cancel(); // a lock held (or waited for) past the deadline goes to the next tab
         reject(
           new Error(
-            `fetchToken() did not settle within ${this.#o.fetchTokenTimeoutMs} ms (option fetchTokenTimeoutMs)`,
+            process.env.NODE_ENV !== 'production'
+              ? `fetchToken() did not settle within ${this.#o.fetchTokenTimeoutMs} ms (option fetchTokenTimeoutMs)`
+              : '',
           ),
         );
       });
@@ -328,8 +348,13 @@ export class TokenManager {
 
   #asFetchError(cause: unknown): SessionError {
     if (cause instanceof SessionError) return cause;
-    const why = cause instanceof Error ? cause.message : String(cause);
-    return new SessionError('error:client:fetch_token_failed', `Could not get a new token: ${why}.`, cause);
+    return new SessionError(
+      'error:client:fetch_token_failed',
+      process.env.NODE_ENV !== 'production'
+        ? `Could not get a new token: ${cause instanceof Error ? cause.message : String(cause)}.`
+        : '',
+      cause,
+    );
   }
 
   /** A failed fetch: retried on the backoff schedule, while that can still help. */

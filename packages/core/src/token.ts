@@ -4,6 +4,10 @@
  */
 import { SessionError } from './errors.js';
 
+/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
+
 export type TokenStatus = 'none' | 'valid' | 'expiring' | 'refreshing' | 'expired';
 
 export interface TokenClaims {
@@ -19,29 +23,39 @@ function base64UrlDecode(segment: string): string {
   return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
 }
 
+const invalid = (problem: string, cause?: unknown) => new SessionError('error:client:token_invalid', problem, cause);
+
 /** Decode (not verify) a compact JWT. Throws `error:client:token_invalid` for anything else. */
 export function decodeToken(token: unknown): TokenClaims {
   if (typeof token !== 'string' || token.length === 0) {
-    throw new SessionError('error:client:token_invalid', 'Token must be a non-empty string (a JWT).');
+    throw invalid(process.env.NODE_ENV !== 'production' ? 'Token must be a non-empty string (a JWT).' : '');
   }
   // Three base64url parts: anything else (such as the JSON a token endpoint wraps a token in)
   // is refused here, with a reason, instead of by the server.
   if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) {
-    throw new SessionError('error:client:token_invalid', 'Token is not a JWT (three dot-separated base64url parts).');
+    throw invalid(
+      process.env.NODE_ENV !== 'production' ? 'Token is not a JWT (three dot-separated base64url parts).' : '',
+    );
   }
   const payload = token.split('.')[1] as string;
   let claims: unknown;
   try {
     claims = JSON.parse(base64UrlDecode(payload));
   } catch (cause) {
-    throw new SessionError('error:client:token_invalid', 'Token payload is not base64url-encoded JSON.', cause);
+    throw invalid(process.env.NODE_ENV !== 'production' ? 'Token payload is not base64url-encoded JSON.' : '', cause);
   }
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
-    throw new SessionError('error:client:token_invalid', 'Token payload is not a JSON object.');
+    throw new SessionError(
+      'error:client:token_invalid',
+      process.env.NODE_ENV !== 'production' ? 'Token payload is not a JSON object.' : '',
+    );
   }
   const { exp, iat, sub } = claims as Record<string, unknown>;
   if (exp !== undefined && (typeof exp !== 'number' || !Number.isFinite(exp))) {
-    throw new SessionError('error:client:token_invalid', 'Token `exp` claim is not a number.');
+    throw new SessionError(
+      'error:client:token_invalid',
+      process.env.NODE_ENV !== 'production' ? 'Token `exp` claim is not a number.' : '',
+    );
   }
   return {
     ...(typeof exp === 'number' ? { exp } : {}),

@@ -13,6 +13,10 @@ import type { ReactNode } from 'react';
 import { useEffect, useRef, useState } from 'react';
 import { SessionContext } from './context.js';
 
+/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
+
 export type ProviderSessionOptions = Omit<SessionOptions, 'transport' | 'token' | 'fetchToken'>;
 
 /** What every provider-owned session takes besides its token source. */
@@ -53,8 +57,10 @@ const missingTokenSource = () =>
   Promise.reject(
     new SessionError(
       'error:client:invalid_state',
-      'SessionProvider has a `url` but neither a `token` nor a `fetchToken` prop, so it cannot log in. ' +
-        'Pass `token="<JWT>"`, `fetchToken={() => fetchMyToken()}`, or an app-owned `session`.',
+      process.env.NODE_ENV !== 'production'
+        ? 'SessionProvider has a `url` but neither a `token` nor a `fetchToken` prop, so it cannot log in. ' +
+            'Pass `token="<JWT>"`, `fetchToken={() => fetchMyToken()}`, or an app-owned `session`.'
+        : '',
     ),
   );
 

@@ -21,6 +21,10 @@ import { SessionError } from '../errors.js';
 import { tokenStillValid } from '../token.js';
 import type { SelfRetryingTransport as Transport, TransportHost } from '../transport/types.js';
 
+/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
+
 type Listener = (...args: never[]) => void;
 
 /**
@@ -56,7 +60,9 @@ interface NexmoSocketLike {
 
 export function nexmoClientTransport(sdkClient: NexmoClientLike): Transport {
   if (!sdkClient || typeof sdkClient.createSession !== 'function' || typeof sdkClient.on !== 'function') {
-    throw new TypeError('nexmoClientTransport(client): expected a NexmoClient 9.x instance.');
+    throw new TypeError(
+      process.env.NODE_ENV !== 'production' ? 'nexmoClientTransport(client): expected a NexmoClient 9.x instance.' : '',
+    );
   }
   const client = sdkClient as Omit<NexmoClientLike, 'on' | 'off' | 'connection' | 'createSession'> &
     Emitter & {
@@ -159,7 +165,12 @@ export function nexmoClientTransport(sdkClient: NexmoClientLike): Transport {
           sessionId = client.session_id ?? null;
           watchSocket();
           if (sessionId === null) {
-            host.loginFailed(new SessionError('error:client:login_failed', 'nexmo-client gave no session id.'));
+            host.loginFailed(
+              new SessionError(
+                'error:client:login_failed',
+                process.env.NODE_ENV !== 'production' ? 'nexmo-client gave no session id.' : '',
+              ),
+            );
             return;
           }
           live = true;
@@ -173,7 +184,7 @@ export function nexmoClientTransport(sdkClient: NexmoClientLike): Transport {
             host.loginFailed(
               new SessionError(
                 'error:client:login_failed',
-                `nexmo-client refused the login (${type || 'error'}).`,
+                process.env.NODE_ENV !== 'production' ? `nexmo-client refused the login (${type || 'error'}).` : '',
                 err,
               ),
             );

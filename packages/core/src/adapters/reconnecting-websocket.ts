@@ -13,6 +13,10 @@ import { SessionError } from '../errors.js';
 import { type ProtocolConnection, protocolConnection } from '../transport/protocol-connection.js';
 import type { ConnectedInfo, SelfRetryingTransport, TransportHost } from '../transport/types.js';
 
+/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
+
 /** The parts of a ReconnectingWebSocket (4.x) instance this adapter uses. */
 export interface ReconnectingWebSocketLike {
   readonly readyState: number;
@@ -42,7 +46,11 @@ export function reconnectingWebSocketTransport(
   options: ReconnectingWebSocketTransportOptions = {},
 ): SelfRetryingTransport {
   if (!rws || typeof rws.reconnect !== 'function' || typeof rws.addEventListener !== 'function') {
-    throw new TypeError('reconnectingWebSocketTransport(rws): expected a ReconnectingWebSocket instance.');
+    throw new TypeError(
+      process.env.NODE_ENV !== 'production'
+        ? 'reconnectingWebSocketTransport(rws): expected a ReconnectingWebSocket instance.'
+        : '',
+    );
   }
   const maxRetries = options.maxRetries ?? Number.POSITIVE_INFINITY;
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
@@ -99,7 +107,12 @@ export function reconnectingWebSocketTransport(
             else if (info.kind === 'replaced') h.disconnected('CLIENT_DISCONNECTED');
             else
               h.loginFailed(
-                new SessionError('error:client:login_failed', `The server refused the token: ${info.reason}.`),
+                new SessionError(
+                  'error:client:login_failed',
+                  process.env.NODE_ENV !== 'production' ? `The server refused the token: ${info.reason}.` : '',
+                  undefined,
+                  { code: info.code, reason: info.reason },
+                ),
               );
             return;
           }
@@ -176,7 +189,9 @@ export function reconnectingWebSocketTransport(
         host?.warn(
           new SessionError(
             'error:client:transport',
-            'This reconnecting-websocket instance stopped for good after its maxRetries (reconnecting-websocket 4.4 keeps its connect lock); leave RWS at maxRetries: Infinity so connect() can restart it.',
+            process.env.NODE_ENV !== 'production'
+              ? 'This reconnecting-websocket instance stopped for good after its maxRetries (reconnecting-websocket 4.4 keeps its connect lock); leave RWS at maxRetries: Infinity so connect() can restart it.'
+              : '',
           ),
         );
         host?.reconnectionFailed();

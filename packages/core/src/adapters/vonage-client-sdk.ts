@@ -22,6 +22,10 @@ import { SessionError } from '../errors.js';
 import { tokenStillValid } from '../token.js';
 import type { SelfRetryingTransport as Transport, TransportHost } from '../transport/types.js';
 
+/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
+
 /** The parts of VonageClient 2.x this adapter uses. */
 export interface VonageClientLike {
   createSession(token: string, sessionId?: string | null): Promise<string>;
@@ -93,11 +97,19 @@ const codeOf = (err: unknown) => String((err as { code?: unknown } | null)?.code
 
 export function vonageClientTransport(client: VonageClientLike, options: VonageClientTransportOptions = {}): Transport {
   if (!client || typeof client.createSession !== 'function' || typeof client.refreshSession !== 'function') {
-    throw new TypeError('vonageClientTransport(client): expected a VonageClient 2.x instance.');
+    throw new TypeError(
+      process.env.NODE_ENV !== 'production'
+        ? 'vonageClientTransport(client): expected a VonageClient 2.x instance.'
+        : '',
+    );
   }
   const bindAnswers = options.answers ? binders.get(options.answers) : undefined;
   if (options.answers && !bindAnswers) {
-    throw new TypeError('vonageClientTransport(client, { answers }): expected a vonageAnswerLogger().');
+    throw new TypeError(
+      process.env.NODE_ENV !== 'production'
+        ? 'vonageClientTransport(client, { answers }): expected a vonageAnswerLogger().'
+        : '',
+    );
   }
   let host: TransportHost | null = null;
   let token: string | null = null;
@@ -157,7 +169,13 @@ export function vonageClientTransport(client: VonageClientLike, options: VonageC
   function repointSdk(): void {
     if (token === null) return;
     client.refreshSession(token).catch((err: unknown) => {
-      host?.warn(new SessionError('error:client:transport', 'refreshSession after a new session failed.', err));
+      host?.warn(
+        new SessionError(
+          'error:client:transport',
+          process.env.NODE_ENV !== 'production' ? 'refreshSession after a new session failed.' : '',
+          err,
+        ),
+      );
     });
   }
 
@@ -177,7 +195,9 @@ export function vonageClientTransport(client: VonageClientLike, options: VonageC
             host.warn(
               new SessionError(
                 'error:client:transport',
-                'vonageAnswerLogger() saw no login answer: is it in customLoggers?',
+                process.env.NODE_ENV !== 'production'
+                  ? 'vonageAnswerLogger() saw no login answer: is it in customLoggers?'
+                  : '',
               ),
             );
           }
@@ -191,7 +211,12 @@ export function vonageClientTransport(client: VonageClientLike, options: VonageC
         if (code.includes('expired-token')) host.disconnected('TOKEN_EXPIRED');
         else if (code.includes('invalid-token') || code.includes('invalid-user') || code.includes('permission')) {
           host.loginFailed(
-            new SessionError('error:client:login_failed', `The platform refused the token (${code}).`, err),
+            new SessionError(
+              'error:client:login_failed',
+              process.env.NODE_ENV !== 'production' ? `The platform refused the token (${code}).` : '',
+              err,
+              { code },
+            ),
           );
         } else {
           // Unreachable platform, verify timeout, refused session: the attempt failed.
@@ -221,7 +246,12 @@ export function vonageClientTransport(client: VonageClientLike, options: VonageC
     answerTimer = h.clock.setTimeout(() => {
       answerTimer = null;
       if (!host || live || lastId === null) return;
-      host.warn(new SessionError('error:client:transport', 'No platform answer after the reconnect; resumed unknown.'));
+      host.warn(
+        new SessionError(
+          'error:client:transport',
+          process.env.NODE_ENV !== 'production' ? 'No platform answer after the reconnect; resumed unknown.' : '',
+        ),
+      );
       reconnected(lastId, null);
     }, ANSWER_TIMEOUT_MS);
   };

@@ -12,6 +12,10 @@ import type { ClientFrame } from '../protocol/index.js';
 import { closeAction, encodeClientFrame, parseServerFrame } from '../protocol/index.js';
 import type { AttemptRequest, CloseKind, Connection, ConnectionHandlers } from './types.js';
 
+/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
+
 /** The part of the WebSocket API the protocol needs; the browser's WebSocket, `ws` and RWS all fit. */
 export interface SocketLike {
   readonly readyState: number;
@@ -91,7 +95,12 @@ export function protocolConnection(
       h.activity();
       if (!parsed.ok) {
         h.warn(
-          new SessionError('error:client:transport', `Ignored a frame from the server: ${parsed.violation.message}.`),
+          new SessionError(
+            'error:client:transport',
+            process.env.NODE_ENV !== 'production'
+              ? `Ignored a frame from the server: ${parsed.violation.message}.`
+              : '',
+          ),
         );
         return;
       }
@@ -124,7 +133,12 @@ export function protocolConnection(
           if (f.rid !== undefined && pending.has(f.rid)) {
             return settle(
               f.rid,
-              new SessionError('error:client:token_invalid', `The server refused the token: ${f.message}.`),
+              new SessionError(
+                'error:client:token_invalid',
+                process.env.NODE_ENV !== 'production' ? `The server refused the token: ${f.message}.` : '',
+                undefined,
+                { reason: f.message },
+              ),
             );
           }
           serverError = f;

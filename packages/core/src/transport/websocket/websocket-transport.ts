@@ -10,6 +10,10 @@ import { positiveNumber, resolveHeartbeat } from '../../options.js';
 import { protocolConnection } from '../protocol-connection.js';
 import type { Connector } from '../types.js';
 
+/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+// Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
+declare const process: { env: { NODE_ENV?: string } };
+
 /** The subset of the WebSocket API we use; `ws` in Node and the browser's WebSocket both fit. */
 export interface WebSocketLike {
   readonly readyState: number;
@@ -42,16 +46,30 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
   try {
     parsed = new URL(url);
   } catch {
-    throw new SessionOptionsError('url', `not a valid URL: ${JSON.stringify(String(url)).slice(0, 80)}.`);
+    throw new SessionOptionsError(
+      'url',
+      process.env.NODE_ENV !== 'production' ? `not a valid URL: ${JSON.stringify(String(url)).slice(0, 80)}.` : '',
+    );
   }
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
-    throw new SessionOptionsError('url', `expected a ws:// or wss:// URL, got ${parsed.protocol}.`);
+    throw new SessionOptionsError(
+      'url',
+      process.env.NODE_ENV !== 'production' ? `expected a ws:// or wss:// URL, got ${parsed.protocol}.` : '',
+    );
   }
   if (/[?&](access_)?token=|jwt=/i.test(parsed.search)) {
-    throw new SessionOptionsError('url', 'tokens never go in URLs (access logs keep them); login sends the token.');
+    throw new SessionOptionsError(
+      'url',
+      process.env.NODE_ENV !== 'production'
+        ? 'tokens never go in URLs (access logs keep them); login sends the token.'
+        : '',
+    );
   }
   if (options.WebSocket !== undefined && typeof options.WebSocket !== 'function') {
-    throw new SessionOptionsError('WebSocket', 'expected a WebSocket constructor (Node: the `ws` package).');
+    throw new SessionOptionsError(
+      'WebSocket',
+      process.env.NODE_ENV !== 'production' ? 'expected a WebSocket constructor (Node: the `ws` package).' : '',
+    );
   }
   const attemptTimeoutMs = positiveNumber('connectionTimeoutMs', options.connectionTimeoutMs, 10_000);
   const requestTimeoutMs = positiveNumber('requestTimeoutMs', options.requestTimeoutMs, 10_000);
@@ -67,11 +85,14 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
     },
     open(request, handlers) {
       const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-      if (!clock) throw new Error('webSocketTransport: not attached to a session.');
+      if (!clock)
+        throw new Error(process.env.NODE_ENV !== 'production' ? 'webSocketTransport: not attached to a session.' : '');
       if (!Ctor) {
         throw new SessionError(
           'error:client:websocket_unavailable',
-          'No WebSocket here: pass webSocketTransport(url, { WebSocket }) (Node 20: the `ws` package).',
+          process.env.NODE_ENV !== 'production'
+            ? 'No WebSocket here: pass webSocketTransport(url, { WebSocket }) (Node 20: the `ws` package).'
+            : '',
         );
       }
       let socket: WebSocketLike | undefined;
