@@ -19,7 +19,8 @@ export const de: Catalog = {
     windowLeft: ({ time }) => `Verbinden Sie sich innerhalb von ${time} neu, um Sitzung und Anruf zu behalten.`,
     windowPassed: 'Ein neuer Verbindungsaufbau startet eine neue Sitzung.',
     reconnect: 'Neu verbinden',
-    sessionLost: 'Ihre vorherige Sitzung konnte nicht fortgesetzt werden; eine neue wurde gestartet. Ein laufender Anruf wurde beendet.',
+    sessionLost:
+      'Ihre vorherige Sitzung konnte nicht fortgesetzt werden; eine neue wurde gestartet. Ein laufender Anruf wurde beendet.',
     dismiss: 'Schließen',
     offline: 'Sie sind offline. Sobald das Netz zurück ist, verbinden wir neu.',
     reconnected: 'Wieder verbunden.',
@@ -58,7 +59,8 @@ export const fr: Catalog = {
     windowLeft: ({ time }) => `Reconnectez-vous d’ici ${time} pour garder votre session et votre appel.`,
     windowPassed: 'Se reconnecter démarrera une nouvelle session.',
     reconnect: 'Se reconnecter',
-    sessionLost: 'Votre session précédente n’a pas pu être reprise ; une nouvelle a été ouverte. Tout appel en cours est terminé.',
+    sessionLost:
+      'Votre session précédente n’a pas pu être reprise ; une nouvelle a été ouverte. Tout appel en cours est terminé.',
     dismiss: 'Fermer',
     offline: 'Vous êtes hors ligne. Nous nous reconnecterons dès le retour du réseau.',
     reconnected: 'Reconnecté.',
