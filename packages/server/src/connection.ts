@@ -36,6 +36,8 @@ export class Connection {
   readonly flood: FloodMeter;
   /** The message rate was exceeded at least once (logged once per connection). */
   rateWarned = false;
+  /** Cut for flooding: nothing more it sends is handled while the cut is being recorded. */
+  flooding = false;
 
   readonly #inbox: string[] = [];
   #inboxBytes = 0;

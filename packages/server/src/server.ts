@@ -243,7 +243,7 @@ export async function createSessionServer(options: SessionServerOptions): Promis
       }
     }, limits.loginTimeoutMs);
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (conn.state === 'closed') return;
+      if (conn.state === 'closed' || conn.flooding) return;
       // Counted on arrival, before any queue: a flood is cut off however busy the connection is.
       if (!conn.flood.take(Date.now())) {
         flooded(conn);
@@ -264,15 +264,32 @@ export async function createSessionServer(options: SessionServerOptions): Promis
   }
 
   function flooded(conn: Connection): void {
+    if (conn.flooding) return;
+    conn.flooding = true;
     const retryAfterMs = conn.flood.retryAfterMs;
     log('warn', 'flood: connection closed', { address: conn.address, sessionId: conn.session?.id });
-    if (conn.session) backend.flooded(conn, retryAfterMs);
-    closeWith(
-      conn,
-      CloseCode.rateLimited,
-      `flood: far more than ${limits.messagesPerSecond} messages per second; wait ${retryAfterMs} ms`,
-      retryAfterMs,
-    );
+    const cut = () =>
+      closeWith(
+        conn,
+        CloseCode.rateLimited,
+        `flood: far more than ${limits.messagesPerSecond} messages per second; wait ${retryAfterMs} ms`,
+        retryAfterMs,
+      );
+    const recorded = conn.session ? backend.flooded(conn, retryAfterMs) : undefined;
+    if (!recorded) return cut();
+    // The close waits for the block to reach the shared store (Redis), bounded: a client that
+    // resumed on another process the moment it heard the close would otherwise find no block.
+    conn.freeze(); // stop reading the flood meanwhile; the close is written after the block
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(deadline);
+      cut();
+      conn.thaw();
+    };
+    const deadline = setTimeout(finish, 1000);
+    void recorded.finally(finish);
   }
 
   function handleFrame(conn: Connection, text: string): void | Promise<void> {

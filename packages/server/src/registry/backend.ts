@@ -69,8 +69,12 @@ export interface SessionBackend {
   logout(conn: Connection, rid: string): void | Promise<void>;
   /** The socket is gone: the session waits for a resume inside the window. */
   detached(conn: Connection): void;
-  /** The connection flooded: its session cannot be resumed for `retryAfterMs`. */
-  flooded(conn: Connection, retryAfterMs: number): void;
+  /**
+   * The connection flooded: its session cannot be resumed for `retryAfterMs`. A promise means the
+   * block is being written to a store other processes read: the socket is closed once it settles,
+   * so a client that hears the close cannot resume on another process before the block is there.
+   */
+  flooded(conn: Connection, retryAfterMs: number): void | Promise<void>;
   /** Write the events this connection has not had yet, while its socket takes them. */
   pump(conn: Connection): void;
   publish: Publish;

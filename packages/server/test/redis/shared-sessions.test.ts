@@ -182,6 +182,21 @@ describe('Redis backend: one store for every process', () => {
     expect(refused).toMatch(/"retryAfterMs":\d+/);
   });
 
+  it('a flooder hears the close only once its block is in Redis, however slow Redis is to take it', async () => {
+    // Without this order a client could resume on another process in the moment between the
+    // close and the block's write, and flood again at once (seen once under load).
+    const { a, prefix } = await pair();
+    const flooder = await login(a.url, 'slow-block');
+    await redis.command('CLIENT', 'PAUSE', '400', 'WRITE'); // scripts that write wait 400 ms
+    for (let i = 0; i < 10_000; i++) flooder.send({ type: 'ping', t: i });
+    await until(() => flooder.closed !== null, 5000, 'the flood cut');
+    const blockedUntil = Number(
+      /^\$\d+\r\n(\d+)/.exec(await redis.command('HGET', `${prefix}s:${flooder.sessionId}`, 'b'))?.[1],
+    );
+    expect(flooder.closed?.code).toBe(4429);
+    expect(blockedUntil).toBeGreaterThan(Date.now());
+  });
+
   it('logout on one process deletes the session for all: a resume on the other is a new session', async () => {
     const { a, b, prefix } = await pair();
     const c = await login(a.url, 'leaver');

@@ -581,7 +581,8 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
 
     flooded(conn, retryAfterMs) {
       const s = sessionOf(conn);
-      if (store.ready) track(store.block(s.id, s.epoch, Date.now() + retryAfterMs)).catch(() => {});
+      if (!store.ready) return;
+      return track(store.block(s.id, s.epoch, Date.now() + retryAfterMs)).catch(() => {});
     },
 
     stats() {
