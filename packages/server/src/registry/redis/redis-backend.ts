@@ -82,7 +82,10 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
     await store.heartbeat(deadAfterMs).catch(() => false);
     counts = await store.counts().catch(() => counts);
   } else {
-    log('warn', 'redis not reachable yet: logins and resumes are refused (4503) until it is', { redis: store.url });
+    log('warn', 'redis not reachable yet: logins and resumes are refused (4503) until it is', {
+      redis: store.url,
+      ...(store.lastError ? { error: store.lastError } : {}),
+    });
   }
 
   const sessionOf = (conn: Connection) => conn.session as LiveSession;

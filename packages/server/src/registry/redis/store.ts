@@ -4,7 +4,10 @@
  * that lets other processes find sessions a dead process held.
  *
  * Commands fail fast while Redis is away (no offline queue): the caller refuses what it cannot
- * do and retries nothing blindly, so nothing piles up in memory while Redis is gone.
+ * do and retries nothing blindly, so nothing piles up in memory while Redis is gone. A Redis that
+ * stalls with its connections open (a stopped process, a failover that drops packets) counts as
+ * away once a command goes unanswered for commandTimeoutMs: every command has a deadline of our
+ * own, because node-redis stops timing a command once it is written.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
@@ -127,8 +130,15 @@ export class RedisStore {
   /** Processes that beat recently, as of this process's last heartbeat. */
   #peers: string[] = [];
   #closed = false;
+  readonly #commandTimeoutMs: number;
+  /** A command went unanswered past its deadline; cleared when a PING is answered again. */
+  #stalled = false;
+  /** The last connection error, said once per distinct text (a wrong password is not an outage). */
+  lastError: string | null = null;
+  #reported: string | null = null;
 
   constructor(options: ResolvedRedisOptions, hooks: StoreHooks, log: Logger) {
+    this.#commandTimeoutMs = options.commandTimeoutMs;
     this.prefix = options.keyPrefix;
     this.url = redactedUrl(options.url);
     this.#hooks = hooks;
@@ -155,7 +165,7 @@ export class RedisStore {
   }
 
   get ready(): boolean {
-    return !this.#closed && this.#client.isReady && this.#subscriber.isReady;
+    return !this.#closed && !this.#stalled && this.#client.isReady && this.#subscriber.isReady;
   }
 
   key(name: string): string {
@@ -184,7 +194,16 @@ export class RedisStore {
   }
 
   #down(err: Error | null): void {
-    if (this.#closed || !this.#up) return;
+    if (err) this.lastError = err.message;
+    if (this.#closed) return;
+    if (!this.#up) {
+      // Not connected yet, or already down: say why, once per reason (WRONGPASS, ECONNREFUSED…).
+      if (err && err.message !== this.#reported) {
+        this.#reported = err.message;
+        this.#log('warn', 'redis connection failed', { redis: this.url, error: err.message });
+      }
+      return;
+    }
     this.#up = false;
     this.#log('warn', 'redis unavailable: logins and resumes are refused (4503) until it is back', {
       redis: this.url,
@@ -202,6 +221,7 @@ export class RedisStore {
       .then(() => {
         if (this.#up || !this.ready) return;
         this.#up = true;
+        this.#reported = null;
         if (this.#everUp) {
           this.#log('info', 'redis is back', { redis: this.url });
           this.#hooks.recovered();
@@ -211,14 +231,69 @@ export class RedisStore {
       .catch(() => {});
   }
 
+  /**
+   * One command with a deadline of our own (commandTimeoutMs): past it the caller gets an error
+   * and Redis counts as unavailable until a PING is answered. While stalled, commands fail at once
+   * instead of queueing behind the unanswered ones.
+   */
+  #send(args: string[]): Promise<Reply> {
+    if (this.#stalled) {
+      return Promise.reject(new Error(`redis is not answering (a command waited over ${this.#commandTimeoutMs} ms)`));
+    }
+    return new Promise<Reply>((resolve, reject) => {
+      const deadline = setTimeout(() => {
+        reject(new Error(`redis did not answer within ${this.#commandTimeoutMs} ms`));
+        this.#stall();
+      }, this.#commandTimeoutMs);
+      this.#client.sendCommand(args).then(
+        (reply) => {
+          clearTimeout(deadline);
+          resolve(reply as unknown as Reply);
+        },
+        (err: unknown) => {
+          clearTimeout(deadline);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  #stall(): void {
+    if (this.#closed || this.#stalled) return;
+    this.#stalled = true;
+    if (this.#up) {
+      this.#up = false;
+      this.#log('warn', 'redis is not answering: logins and resumes are refused (4503) until it does', {
+        redis: this.url,
+        waitedMs: this.#commandTimeoutMs,
+      });
+      this.#hooks.lost();
+    }
+    // One PING at a time: Redis answers it after everything queued before it, so its answer
+    // means Redis is answering again. A dropped connection rejects it; then try again in 1 s.
+    const probe = (): void => {
+      if (this.#closed) return;
+      this.#client.sendCommand(['PING']).then(
+        () => {
+          this.#stalled = false;
+          this.#maybeUp();
+        },
+        () => {
+          if (!this.#closed) setTimeout(probe, 1000).unref();
+        },
+      );
+    };
+    probe();
+  }
+
   async #run(script: Script, args: readonly (string | number)[]): Promise<Reply> {
     const argv = [this.prefix, String(Date.now()), ...toArgs(args)];
     try {
-      return (await this.#client.sendCommand(['EVALSHA', script.sha, '0', ...argv])) as Reply;
+      return (await this.#send(['EVALSHA', script.sha, '0', ...argv])) as Reply;
     } catch (err) {
       // Scripts are loaded on first use, and again after a Redis restart emptied its cache.
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return (await this.#client.sendCommand(['EVAL', script.src, '0', ...argv])) as Reply;
+      return (await this.#send(['EVAL', script.src, '0', ...argv])) as Reply;
     }
   }
 
@@ -339,27 +414,22 @@ export class RedisStore {
   /** Says this process is alive; true when Redis had forgotten it (reaped, or Redis lost its data). */
   async heartbeat(aliveWithinMs: number): Promise<boolean> {
     const now = Date.now();
-    const added = await this.#client.sendCommand(['ZADD', this.key('procs'), String(now), this.procId]);
+    const added = await this.#send(['ZADD', this.key('procs'), String(now), this.procId]);
     // Who else is alive, for the next recovery (it waits for them).
-    const peers = await this.#client.sendCommand([
-      'ZRANGEBYSCORE',
-      this.key('procs'),
-      String(now - aliveWithinMs),
-      '+inf',
-    ]);
+    const peers = await this.#send(['ZRANGEBYSCORE', this.key('procs'), String(now - aliveWithinMs), '+inf']);
     this.#peers = (peers as unknown as string[]).map(String);
     return Number(added) === 1;
   }
 
   /** Sessions Redis says this process holds. */
   async held(): Promise<string[]> {
-    return (await this.#client.sendCommand(['SMEMBERS', this.key(`p:${this.procId}`)])) as string[];
+    return (await this.#send(['SMEMBERS', this.key(`p:${this.procId}`)])) as string[];
   }
 
   /** Hand the sessions of processes silent for `deadAfterMs` to the window (one batch at a time). */
   async reapDead(deadAfterMs: number, windowMs: number): Promise<number> {
     const now = Date.now();
-    const reply = (await this.#client.sendCommand([
+    const reply = (await this.#send([
       'ZRANGEBYSCORE',
       this.key('procs'),
       '-inf',
@@ -389,16 +459,16 @@ export class RedisStore {
   async counts(): Promise<{ sessions: number; waiting: number }> {
     const now = String(Date.now());
     const [sessions, waiting] = await Promise.all([
-      this.#client.sendCommand(['ZCOUNT', this.key('sessions'), now, '+inf']),
-      this.#client.sendCommand(['ZCOUNT', this.key('sessions'), now, `(${liveDeadline}`]),
+      this.#send(['ZCOUNT', this.key('sessions'), now, '+inf']),
+      this.#send(['ZCOUNT', this.key('sessions'), now, `(${liveDeadline}`]),
     ]);
     return { sessions: Number(sessions), waiting: Number(waiting) };
   }
 
   /** Forget this process in Redis when it holds nothing (else the reaper will hand its sessions on). */
   async leave(): Promise<void> {
-    const held = await this.#client.sendCommand(['SCARD', this.key(`p:${this.procId}`)]);
-    if (Number(held) === 0) await this.#client.sendCommand(['ZREM', this.key('procs'), this.procId]);
+    const held = await this.#send(['SCARD', this.key(`p:${this.procId}`)]);
+    if (Number(held) === 0) await this.#send(['ZREM', this.key('procs'), this.procId]);
   }
 
   async close(): Promise<void> {
