@@ -57,12 +57,12 @@ describe('--redis when Redis stalls (connections open, no replies)', () => {
       const answer = frames[0];
       ws.terminate();
 
-      expect(answer?.type).toBe('session:error');
-      expect(answer?.code).toBe(4503);
-      expect(answer?.retryAfterMs).toBeGreaterThan(0);
-      expect(answeredAfter).toBeLessThan(4900);
+      expect.soft(answer?.type).toBe('session:error');
+      expect.soft(answer?.code).toBe(4503);
+      expect.soft(answer?.retryAfterMs).toBeGreaterThan(0);
+      expect.soft(answeredAfter).toBeLessThan(4900);
       const outcome = [...live.acked, ...live.nacks.map((n) => n.mid)];
-      expect(outcome).toContain('m-during-stall');
+      expect.soft(outcome).toContain('m-during-stall');
     } finally {
       process.kill(redis.pid, 'SIGCONT');
     }
