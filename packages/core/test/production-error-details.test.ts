@@ -166,6 +166,83 @@ describe('production: errors of one type are told apart without their text', () 
     session.destroy();
   });
 
+  it('a server frame ignored vs a session taken over: transport bad_frame, logged_out taken_over', async () => {
+    /** A socket whose server answers login with `answers` (frames; a number closes with that code). */
+    const scripted = (answers: Array<object | string | number>) =>
+      class FakeSocket {
+        readyState = 0;
+        #listeners = new Map<string, Array<(event: unknown) => void>>();
+        constructor() {
+          setTimeout(() => this.#fire('open', {}), 0);
+        }
+        addEventListener(type: string, fn: (event: unknown) => void) {
+          this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), fn]);
+        }
+        #fire(type: string, event: unknown) {
+          if (type === 'open') this.readyState = 1;
+          if (type === 'close') this.readyState = 3;
+          for (const fn of this.#listeners.get(type) ?? []) fn(event);
+        }
+        send(data: string) {
+          if (!data.includes('session:login')) return;
+          setTimeout(() => {
+            for (const answer of answers) {
+              // A close comes a moment later, when the test has had its turn.
+              if (typeof answer === 'number') setTimeout(() => this.#fire('close', { code: answer, reason: '' }), 20);
+              else this.#fire('message', { data: typeof answer === 'string' ? answer : JSON.stringify(answer) });
+            }
+          }, 0);
+        }
+        close() {
+          if (this.readyState !== 3) this.#fire('close', { code: 1000, reason: '' });
+        }
+      };
+    const success = {
+      type: 'session:success',
+      sessionId: 's1',
+      userId: 'alice',
+      resumed: false,
+      serverTime: Date.now(),
+      tokenExpiresAt: Date.now() + 3_600_000,
+      resumeWindowMs: 300_000,
+      lastSeq: 0,
+      firstSeq: 1,
+      limits: { maxFrameBytes: 65536, messagesPerSecond: 100, burst: 200 },
+    };
+    const errors: dev.SessionError[] = [];
+    const session = core.createSession({
+      transport: core.webSocketTransport('ws://127.0.0.1:1/ws', {
+        WebSocket: scripted(['{"type":"session:nonsense"}', success, 4409]) as unknown as dev.WebSocketConstructor,
+      }),
+    });
+    session.on('error', (err) => errors.push(err));
+    await session.login(alice());
+    // Never acknowledged: it is still waiting when the server hands the session to another connection (4409).
+    const takenOver = await rejection(session.send({ hello: 1 }));
+    expect(observable(takenOver)).toEqual({
+      type: 'error:client:logged_out',
+      details: { reason: 'taken_over' },
+      causeName: undefined,
+    });
+    const badFrame = errors.find((e) => e.type === 'error:client:transport');
+    expect(badFrame?.details).toEqual({ reason: 'bad_frame' });
+
+    // logout() ends pending sends with logged_out too, and says nothing more.
+    const again = core.createSession({
+      transport: core.webSocketTransport('ws://127.0.0.1:1/ws', {
+        WebSocket: scripted([success]) as unknown as dev.WebSocketConstructor,
+      }),
+    });
+    await again.login(alice());
+    const pending = rejection(again.send({ hello: 2 }));
+    void again.logout(); // its request to this scripted server is never answered; the local end is at once
+    const loggedOut = await pending;
+    expect(loggedOut.type).toBe('error:client:logged_out');
+    expect(observable(loggedOut)).not.toEqual(observable(takenOver));
+    session.destroy();
+    again.destroy();
+  });
+
   it('invalid_state: each reason an API call can be refused for', async () => {
     const reasons: unknown[] = [];
     const note = async (promise: Promise<unknown>) => {
