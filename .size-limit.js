@@ -7,7 +7,8 @@
 // `limit` is what CI enforces: the measured size plus about 0.1 kB, so growth fails the run.
 // Issue 13 asked for 10 / 13.5 kB (kept below as `targets`, printed by `npm run bench` beside the
 // figures); the contract's default-path features make the floor about 11.6 / 15.4 kB, and we keep
-// the features (docs/decisions.md, "Size budget: the contract's features set the floor").
+// the features (docs/decisions.md, "Size budget: the contract's features set the floor"). The
+// `details.reason` codes that keep production errors apart (errors.ts) took both limits up 0.1 kB.
 export const targets = { 'bench/size/hooks-only.js': '10 kB', 'bench/size/full-kit.js': '13.5 kB' };
 
 const production = (config) => ({
@@ -29,20 +30,22 @@ export default [
   {
     name: 'hooks-only (SessionProvider + useConnectionStatus + webSocketTransport)',
     path: 'bench/size/hooks-only.js',
-    limit: '11.7 kB',
+    // +0.1 kB (11.7 before): production errors carry `details.reason` codes (errors.ts), since
+    // their texts are dropped there and a program must still tell the failures apart.
+    limit: '11.8 kB',
     ...common,
   },
   {
     name: 'hooks-only with crossTab on (its lazily loaded chunk included)',
     path: 'bench/size/hooks-only.js',
-    limit: '12.5 kB',
+    limit: '12.6 kB', // +0.1 kB, the details.reason codes (as above)
     ...common,
     ignore: react,
   },
   {
     name: 'full kit (every export of core and react + styles.css)',
     path: 'bench/size/full-kit.js',
-    limit: '15.5 kB',
+    limit: '15.6 kB', // +0.1 kB, the details.reason codes (as above)
     ...common,
   },
   // The devtools are their own entry (`@nexmo-session/react/devtools`): the two kits above must not

@@ -44,7 +44,7 @@ import type {
 } from './transport/types.js';
 import { isConnector } from './transport/types.js';
 
-/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+/** Declared here, not from @types/node (core also runs in browsers, where a page without a bundler defines it: errors.ts). */
 // Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
 declare const process: { env: { NODE_ENV?: string } };
 
@@ -152,7 +152,9 @@ const destroyedError = () =>
     'error:client:destroyed',
     process.env.NODE_ENV !== 'production' ? 'This session was destroyed.' : '',
   );
-const invalidState = (message: string) => new SessionError('error:client:invalid_state', message);
+/** `reason` tells the causes apart where the production text does not (errors.ts). */
+const invalidState = (message: string, reason: string) =>
+  new SessionError('error:client:invalid_state', message, undefined, { reason });
 const tokenExpiredError = () =>
   new SessionError(
     'error:client:token_expired',
@@ -635,6 +637,8 @@ export function createSession(options: SessionOptions): Session {
       new SessionError(
         'error:client:logged_out',
         process.env.NODE_ENV !== 'production' ? 'Another tab or device took this session over.' : '',
+        undefined,
+        { reason: 'taken_over' },
       ),
     );
   }
@@ -845,11 +849,17 @@ export function createSession(options: SessionOptions): Session {
   }
 
   // --- API -----------------------------------------------------------------------------------------
-  /** Throws when `call` cannot run: the session is destroyed, or nobody is logged in. */
+  /**
+   * Throws when `call` cannot run: the session is destroyed, or nobody is logged in. Callers pass
+   * `call` behind the production check: it is only for the development text.
+   */
   function check(call: string): void {
     if (destroyed) throw destroyedError();
     if (state.name === '@idle')
-      throw invalidState(process.env.NODE_ENV !== 'production' ? `${call}: not logged in; call login() first.` : '');
+      throw invalidState(
+        process.env.NODE_ENV !== 'production' ? `${call}: not logged in; call login() first.` : '',
+        'not_logged_in',
+      );
   }
 
   /** Reject an API call that changed nothing, leaving its reason in the store (§2.4.12). */
@@ -867,6 +877,7 @@ export function createSession(options: SessionOptions): Session {
         process.env.NODE_ENV !== 'production'
           ? `login() while ${statusOf(state)}: log out first (or use updateToken()/connect()).`
           : '',
+        'logged_in',
       );
     }
     if (given !== undefined && typeof given !== 'string') {
@@ -874,6 +885,8 @@ export function createSession(options: SessionOptions): Session {
         new SessionError(
           'error:client:token_invalid',
           process.env.NODE_ENV !== 'production' ? 'login(token): token must be a JWT string.' : '',
+          undefined,
+          { reason: 'not_a_jwt' },
         ),
       );
     }
@@ -884,6 +897,7 @@ export function createSession(options: SessionOptions): Session {
           process.env.NODE_ENV !== 'production'
             ? 'login() needs a token: pass one, or set the token or fetchToken option.'
             : '',
+          'no_token',
         ),
       );
     }
@@ -905,7 +919,7 @@ export function createSession(options: SessionOptions): Session {
   }
 
   async function connect(): Promise<void> {
-    check('connect()');
+    check(process.env.NODE_ENV !== 'production' ? 'connect()' : '');
     const status = statusOf(state);
     if (status === 'connected') return;
     if (status === 'disconnected' && tokens.forAttempt() === null && !tokens.canFetch) {
@@ -913,6 +927,7 @@ export function createSession(options: SessionOptions): Session {
         process.env.NODE_ENV !== 'production'
           ? 'connect(): the server refused the last token; call updateToken() first.'
           : '',
+        'token_refused',
       );
     }
     const done = wait();
@@ -945,12 +960,8 @@ export function createSession(options: SessionOptions): Session {
   }
 
   async function updateToken(next: string): Promise<void> {
-    check('updateToken()');
-    if (typeof next !== 'string')
-      throw new SessionError(
-        'error:client:token_invalid',
-        process.env.NODE_ENV !== 'production' ? 'updateToken(token): token must be a JWT string.' : '',
-      );
+    check(process.env.NODE_ENV !== 'production' ? 'updateToken()' : '');
+    // decodeToken refuses a non-string too (token_invalid, not_a_jwt).
     const sub = decodeToken(next).sub;
     const owner = tokens.subject();
     if (sub !== undefined && owner !== null && sub !== owner) {
@@ -959,6 +970,9 @@ export function createSession(options: SessionOptions): Session {
         process.env.NODE_ENV !== 'production'
           ? `This token is for "${sub}", not "${owner}": log out and log in to switch users.`
           : '',
+        undefined,
+        // Both are the app's own user ids (the token's `sub`), nothing secret.
+        { reason: 'other_user', sub, expectedSub: owner },
       );
     }
     await tokens.use(next);
@@ -968,8 +982,11 @@ export function createSession(options: SessionOptions): Session {
     try {
       if (destroyed) throw destroyedError();
       if (!tokens.canFetch)
-        throw invalidState(process.env.NODE_ENV !== 'production' ? 'refreshToken() needs the fetchToken option.' : '');
-      check('refreshToken()');
+        throw invalidState(
+          process.env.NODE_ENV !== 'production' ? 'refreshToken() needs the fetchToken option.' : '',
+          'no_fetch_token',
+        );
+      check(process.env.NODE_ENV !== 'production' ? 'refreshToken()' : '');
     } catch (err) {
       return Promise.reject(err);
     }
@@ -1003,12 +1020,13 @@ export function createSession(options: SessionOptions): Session {
   function send(body: unknown): Promise<void> {
     let done: Promise<void>;
     try {
-      check('send()');
+      check(process.env.NODE_ENV !== 'production' ? 'send()' : '');
       if (!carriesMessages)
         throw invalidState(
           process.env.NODE_ENV !== 'production'
             ? "send(): this transport carries no app messages; use the SDK's API."
             : '',
+          'no_messages',
         );
       let json: string | undefined;
       let cause: unknown;
@@ -1017,12 +1035,20 @@ export function createSession(options: SessionOptions): Session {
       } catch (err) {
         cause = err;
       }
-      const invalid = (why: string) => new SessionError('error:client:invalid_message', why, cause);
-      if (json === undefined)
-        throw invalid(process.env.NODE_ENV !== 'production' ? 'send(body): body must be JSON-serialisable.' : '');
+      if (json === undefined) {
+        throw new SessionError(
+          'error:client:invalid_message',
+          process.env.NODE_ENV !== 'production' ? 'send(body): body must be JSON-serialisable.' : '',
+          cause,
+          { reason: 'not_json' },
+        );
+      }
       if (deeperThan(body, maxBodyDepth)) {
-        throw invalid(
+        throw new SessionError(
+          'error:client:invalid_message',
           process.env.NODE_ENV !== 'production' ? `send(body): body is nested deeper than ${maxBodyDepth} levels.` : '',
+          undefined,
+          { reason: 'too_deep', maxDepth: maxBodyDepth },
         );
       }
       const size = new TextEncoder().encode(json).length;

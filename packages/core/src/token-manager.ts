@@ -14,7 +14,7 @@ import { SessionError } from './errors.js';
 import type { TokenClaims, TokenStatus } from './token.js';
 import { decodeToken, localExpiryMs, refreshAtMs, tokenStatusAt } from './token.js';
 
-/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+/** Declared here, not from @types/node (core also runs in browsers, where a page without a bundler defines it: errors.ts). */
 // Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
 declare const process: { env: { NODE_ENV?: string } };
 
@@ -60,6 +60,8 @@ const superseded = () =>
   new SessionError(
     'error:client:invalid_state',
     process.env.NODE_ENV !== 'production' ? 'This token request was superseded by a logout or a new login.' : '',
+    undefined,
+    { reason: 'superseded' },
   );
 
 /** Tokens the server refused, kept so none is ever sent again (bounded: only recent ones matter). */
@@ -131,6 +133,8 @@ export class TokenManager {
       throw new SessionError(
         'error:client:token_invalid',
         process.env.NODE_ENV !== 'production' ? 'The server already refused this token; it is not sent again.' : '',
+        undefined,
+        { reason: 'token_refused' },
       );
     }
     if (token === this.#accepted?.token) return;
@@ -272,27 +276,36 @@ export class TokenManager {
       let token: unknown;
       try {
         token = await this.#withDeadline(() => (this.#tabs ? this.#tabs.fetch(fetchToken) : fetchToken()));
-        if (typeof token !== 'string') {
-          throw new TypeError(
-            process.env.NODE_ENV !== 'production' ? `fetchToken() resolved with ${typeof token}, not a JWT` : '',
-          );
-        }
-        if (token === this.#accepted?.token || this.#refused.has(token)) {
-          throw new TypeError(
-            process.env.NODE_ENV !== 'production'
-              ? 'fetchToken() returned the token already in use, or one the server refused'
-              : '',
-          );
-        }
-        decodeToken(token);
       } catch (cause) {
         throw this.#asFetchError(cause);
       }
+      // One check, so a production build has one throw; the reason is what a program reads.
+      const unusable =
+        typeof token !== 'string'
+          ? 'not_a_string'
+          : token === this.#accepted?.token
+            ? 'token_in_use'
+            : this.#refused.has(token)
+              ? 'token_refused'
+              : '';
+      if (unusable) {
+        throw this.#asFetchError(
+          new TypeError(
+            process.env.NODE_ENV !== 'production'
+              ? unusable === 'not_a_string'
+                ? `fetchToken() resolved with ${typeof token}, not a JWT`
+                : 'fetchToken() returned the token already in use, or one the server refused'
+              : '',
+          ),
+          { reason: unusable },
+        );
+      }
+      decodeToken(token); // token_invalid, as a token given to login() would be
       if (!current()) throw superseded();
       // A refresh goes over the live connection; the server may refuse it (token_invalid, final).
-      if (flight.purpose === 'refresh') await this.use(token);
+      if (flight.purpose === 'refresh') await this.use(token as string);
       else {
-        this.offer(token);
+        this.offer(token as string);
         this.#host.refreshed(this.expiresAt());
       }
     };
@@ -321,13 +334,15 @@ export class TokenManager {
     return new Promise<string>((resolve, reject) => {
       const timer = this.#fetchTimers.after(this.#o.fetchTokenTimeoutMs, () => {
         this.#tabs?.cancel(); // a lock held (or waited for) past the deadline goes to the next tab
-        reject(
-          new Error(
-            process.env.NODE_ENV !== 'production'
-              ? `fetchToken() did not settle within ${this.#o.fetchTokenTimeoutMs} ms (option fetchTokenTimeoutMs)`
-              : '',
-          ),
+        // fetchToken() gave no error to pass on: the cause says "timeout" by name, as
+        // AbortSignal.timeout()'s does, and details carry the deadline (texts go in production).
+        const cause = new Error(
+          process.env.NODE_ENV !== 'production'
+            ? `fetchToken() did not settle within ${this.#o.fetchTokenTimeoutMs} ms (option fetchTokenTimeoutMs)`
+            : '',
         );
+        cause.name = 'TimeoutError';
+        reject(this.#asFetchError(cause, { reason: 'timeout', timeoutMs: this.#o.fetchTokenTimeoutMs }));
       });
       const settle = (fn: () => void) => {
         this.#fetchTimers.cancel(timer);
@@ -346,7 +361,8 @@ export class TokenManager {
     });
   }
 
-  #asFetchError(cause: unknown): SessionError {
+  /** fetch_token_failed whose `details.reason` says how (errors.ts); a SessionError stays as it is. */
+  #asFetchError(cause: unknown, details: Record<string, unknown> = { reason: 'rejected' }): SessionError {
     if (cause instanceof SessionError) return cause;
     return new SessionError(
       'error:client:fetch_token_failed',
@@ -354,6 +370,7 @@ export class TokenManager {
         ? `Could not get a new token: ${cause instanceof Error ? cause.message : String(cause)}.`
         : '',
       cause,
+      details,
     );
   }
 

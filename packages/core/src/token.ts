@@ -4,7 +4,7 @@
  */
 import { SessionError } from './errors.js';
 
-/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+/** Declared here, not from @types/node (core also runs in browsers, where a page without a bundler defines it: errors.ts). */
 // Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
 declare const process: { env: { NODE_ENV?: string } };
 
@@ -23,7 +23,9 @@ function base64UrlDecode(segment: string): string {
   return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
 }
 
-const invalid = (problem: string, cause?: unknown) => new SessionError('error:client:token_invalid', problem, cause);
+/** Every failure here is one fact for a program, `not_a_jwt` (errors.ts); the texts say which part. */
+const invalid = (problem: string, cause?: unknown) =>
+  new SessionError('error:client:token_invalid', problem, cause, { reason: 'not_a_jwt' });
 
 /** Decode (not verify) a compact JWT. Throws `error:client:token_invalid` for anything else. */
 export function decodeToken(token: unknown): TokenClaims {
@@ -45,17 +47,11 @@ export function decodeToken(token: unknown): TokenClaims {
     throw invalid(process.env.NODE_ENV !== 'production' ? 'Token payload is not base64url-encoded JSON.' : '', cause);
   }
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
-    throw new SessionError(
-      'error:client:token_invalid',
-      process.env.NODE_ENV !== 'production' ? 'Token payload is not a JSON object.' : '',
-    );
+    throw invalid(process.env.NODE_ENV !== 'production' ? 'Token payload is not a JSON object.' : '');
   }
   const { exp, iat, sub } = claims as Record<string, unknown>;
   if (exp !== undefined && (typeof exp !== 'number' || !Number.isFinite(exp))) {
-    throw new SessionError(
-      'error:client:token_invalid',
-      process.env.NODE_ENV !== 'production' ? 'Token `exp` claim is not a number.' : '',
-    );
+    throw invalid(process.env.NODE_ENV !== 'production' ? 'Token `exp` claim is not a number.' : '');
   }
   return {
     ...(typeof exp === 'number' ? { exp } : {}),

@@ -21,7 +21,7 @@ import { SessionError } from '../errors.js';
 import { tokenStillValid } from '../token.js';
 import type { SelfRetryingTransport as Transport, TransportHost } from '../transport/types.js';
 
-/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+/** Declared here, not from @types/node (core also runs in browsers, where a page without a bundler defines it: errors.ts). */
 // Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
 declare const process: { env: { NODE_ENV?: string } };
 
@@ -169,6 +169,8 @@ export function nexmoClientTransport(sdkClient: NexmoClientLike): Transport {
               new SessionError(
                 'error:client:login_failed',
                 process.env.NODE_ENV !== 'production' ? 'nexmo-client gave no session id.' : '',
+                undefined,
+                { reason: 'no_session_id' },
               ),
             );
             return;
@@ -186,6 +188,7 @@ export function nexmoClientTransport(sdkClient: NexmoClientLike): Transport {
                 'error:client:login_failed',
                 process.env.NODE_ENV !== 'production' ? `nexmo-client refused the login (${type || 'error'}).` : '',
                 err,
+                { code: type },
               ),
             );
         },

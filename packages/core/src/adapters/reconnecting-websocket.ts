@@ -13,7 +13,7 @@ import { SessionError } from '../errors.js';
 import { type ProtocolConnection, protocolConnection } from '../transport/protocol-connection.js';
 import type { ConnectedInfo, SelfRetryingTransport, TransportHost } from '../transport/types.js';
 
-/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+/** Declared here, not from @types/node (core also runs in browsers, where a page without a bundler defines it: errors.ts). */
 // Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
 declare const process: { env: { NODE_ENV?: string } };
 
@@ -192,6 +192,8 @@ export function reconnectingWebSocketTransport(
             process.env.NODE_ENV !== 'production'
               ? 'This reconnecting-websocket instance stopped for good after its maxRetries (reconnecting-websocket 4.4 keeps its connect lock); leave RWS at maxRetries: Infinity so connect() can restart it.'
               : '',
+            undefined,
+            { reason: 'max_retries' },
           ),
         );
         host?.reconnectionFailed();

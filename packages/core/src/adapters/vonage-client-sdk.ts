@@ -22,7 +22,7 @@ import { SessionError } from '../errors.js';
 import { tokenStillValid } from '../token.js';
 import type { SelfRetryingTransport as Transport, TransportHost } from '../transport/types.js';
 
-/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+/** Declared here, not from @types/node (core also runs in browsers, where a page without a bundler defines it: errors.ts). */
 // Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
 declare const process: { env: { NODE_ENV?: string } };
 
@@ -174,6 +174,7 @@ export function vonageClientTransport(client: VonageClientLike, options: VonageC
           'error:client:transport',
           process.env.NODE_ENV !== 'production' ? 'refreshSession after a new session failed.' : '',
           err,
+          { reason: 'refresh_failed' },
         ),
       );
     });
@@ -198,6 +199,8 @@ export function vonageClientTransport(client: VonageClientLike, options: VonageC
                 process.env.NODE_ENV !== 'production'
                   ? 'vonageAnswerLogger() saw no login answer: is it in customLoggers?'
                   : '',
+                undefined,
+                { reason: 'no_answer_logger' },
               ),
             );
           }
@@ -250,6 +253,8 @@ export function vonageClientTransport(client: VonageClientLike, options: VonageC
         new SessionError(
           'error:client:transport',
           process.env.NODE_ENV !== 'production' ? 'No platform answer after the reconnect; resumed unknown.' : '',
+          undefined,
+          { reason: 'no_answer' },
         ),
       );
       reconnected(lastId, null);

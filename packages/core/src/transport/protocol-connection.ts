@@ -12,7 +12,7 @@ import type { ClientFrame } from '../protocol/index.js';
 import { closeAction, encodeClientFrame, parseServerFrame } from '../protocol/index.js';
 import type { AttemptRequest, CloseKind, Connection, ConnectionHandlers } from './types.js';
 
-/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+/** Declared here, not from @types/node (core also runs in browsers, where a page without a bundler defines it: errors.ts). */
 // Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
 declare const process: { env: { NODE_ENV?: string } };
 
@@ -100,6 +100,8 @@ export function protocolConnection(
             process.env.NODE_ENV !== 'production'
               ? `Ignored a frame from the server: ${parsed.violation.message}.`
               : '',
+            undefined,
+            { reason: 'bad_frame' },
           ),
         );
         return;

@@ -86,6 +86,8 @@ describe('reconnectingWebSocketTransport over a real RWS and the real server', {
 
   it('RWS with a finite maxRetries: reconnection_failed when it gives up, and connect() says why it cannot restart it', async () => {
     const { server, session, state, trace } = await setup({ maxRetries: 3 });
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
     await session.login(await mint());
     server.faults.pause(60_000);
     await until(() => state().status === 'disconnected', 10_000, 'reconnection_failed');
@@ -100,6 +102,10 @@ describe('reconnectingWebSocketTransport over a real RWS and the real server', {
     const err = await session.connect().catch((e) => e);
     expect(err).toMatchObject({ type: 'error:client:reconnection_failed' });
     expect(trace).toContain('error:error:client:transport');
+    // What a program reads in production, where the text is gone (errors.ts).
+    expect(errors).toContainEqual(
+      expect.objectContaining({ type: 'error:client:transport', details: { reason: 'max_retries' } }),
+    );
   });
 
   it('TOKEN_EXPIRED stops RWS (no attempt with the dead token); updateToken + connect() resumes', async () => {

@@ -126,8 +126,11 @@ describe('vonageClientTransport over the real @vonage/client-sdk 2.3.1', { timeo
 
   it('an answer logger the client never got: a warning at login, then reconnects with resumed unknown', async () => {
     const { session, state, platform, trace } = await setup({ answers: 'not-in-client' });
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
     await session.login(token());
     expect(trace).toEqual(['error:error:client:transport']);
+    expect(errors).toEqual([expect.objectContaining({ details: { reason: 'no_answer_logger' } })]);
     expect(state()).toMatchObject({ status: 'connected', sessionId: 'SESSION-1', lastConnect: 'new' });
     trace.length = 0;
     platform.blip();
@@ -138,6 +141,8 @@ describe('vonageClientTransport over the real @vonage/client-sdk 2.3.1', { timeo
 
   it('a platform that takes the reconnect but never answers: after the answer timeout, connected with resumed unknown and a warning', async () => {
     const { session, state, platform, trace } = await setup();
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
     await session.login(token());
     platform.silent = true;
     platform.blip();
@@ -152,6 +157,7 @@ describe('vonageClientTransport over the real @vonage/client-sdk 2.3.1', { timeo
       'error:error:client:transport',
       'reconnect',
     ]);
+    expect(errors).toEqual([expect.objectContaining({ details: { reason: 'no_answer' } })]);
     expect(state()).toMatchObject({ sessionId: 'SESSION-1', lastConnect: null });
   });
 

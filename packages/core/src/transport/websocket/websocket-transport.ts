@@ -10,7 +10,7 @@ import { positiveNumber, resolveHeartbeat } from '../../options.js';
 import { protocolConnection } from '../protocol-connection.js';
 import type { Connector } from '../types.js';
 
-/** Declared here, not from @types/node: the check below works where there is no `process` (errors.ts). */
+/** Declared here, not from @types/node (core also runs in browsers, where a page without a bundler defines it: errors.ts). */
 // Bundlers replace process.env.NODE_ENV (Vite, webpack, esbuild, Rollup); Node has it.
 declare const process: { env: { NODE_ENV?: string } };
 
