@@ -6,7 +6,7 @@
 //
 // `limit` is what CI enforces: the measured size plus about 0.1 kB, so growth fails the run.
 // Issue 13 asked for 10 / 13.5 kB (kept below as `targets`, printed by `npm run bench` beside the
-// figures); the contract's default-path features make the floor about 11.6 / 15.4 kB, and we keep
+// figures); the contract's default-path features make the floor about 11.8 / 15.6 kB, and we keep
 // the features (docs/decisions.md, "Size budget: the contract's features set the floor"). The
 // `details.reason` codes that keep production errors apart (errors.ts) took both limits up 0.1 kB.
 export const targets = { 'bench/size/hooks-only.js': '10 kB', 'bench/size/full-kit.js': '13.5 kB' };
