@@ -31,7 +31,9 @@ function run(args: string[], timeoutMs = 15_000) {
 /** Start the CLI and wait for its banner; the caller stops it. */
 async function start(args: string[], command = [process.execPath, bin]) {
   const [cmd, ...pre] = command as [string, ...string[]];
-  const child = spawn(cmd, [...pre, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: `npx` does not pass SIGTERM on to the server it started, so stop()
+  // signals the whole group (else the server outlives the test, as it did).
+  const child = spawn(cmd, [...pre, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no start line: ${out}`)), 20_000);
@@ -55,7 +57,7 @@ async function start(args: string[], command = [process.execPath, bin]) {
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+        process.kill(-(child.pid as number), 'SIGTERM');
       }),
   };
 }
@@ -81,6 +83,16 @@ describe('nexmo-session-server CLI', () => {
     } finally {
       await server.stop();
     }
+    // Stopped means the server too, not only npx: nothing answers on its port any more.
+    await until(
+      () =>
+        fetch(`http://127.0.0.1:${server.port}/healthz`).then(
+          () => false,
+          () => true,
+        ),
+      5000,
+      'the server behind npx to exit',
+    );
   });
 
   it('without --dev there are no dev routes and the banner does not mention them', async () => {
