@@ -131,6 +131,10 @@ export async function createSessionServer(options: SessionServerOptions): Promis
     send: (conn, frame) => send(conn, frame),
     nack: (conn, mid, code, message, retryAfterMs) => nack(conn, mid, code, message, retryAfterMs),
     closeWith: (conn, code, message, retryAfterMs) => closeWith(conn, code, message, retryAfterMs),
+    cutSlowConsumer(conn, sessionId, behind) {
+      log('warn', 'slow consumer cut off', { sessionId, behind });
+      closeWith(conn, CloseCode.rateLimited, 'too slow: events you had not received left the replay buffer', 1000);
+    },
     goLive(conn, session, verified, replay) {
       if (conn.loginTimer) clearTimeout(conn.loginTimer);
       conn.loginTimer = null;

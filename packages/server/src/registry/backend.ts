@@ -41,6 +41,11 @@ export interface BackendContext {
   /** Close with `code` after the matching frame (session:error, or TOKEN_EXPIRED for 4001). */
   closeWith(conn: Connection, code: number, message: string, retryAfterMs?: number): void;
   /**
+   * Events this socket never got left the replay log (its caps): cut it 4429 "too slow", so its
+   * resume announces the gap (firstSeq), which a live stream cannot. `behind`: events unsent.
+   */
+  cutSlowConsumer(conn: Connection, sessionId: string, behind: number): void;
+  /**
    * Put a connection live on its session and send `session:success`. The caller then sets
    * `sentSeq` and pumps.
    */

@@ -58,15 +58,7 @@ export function memoryBackend(registry: SessionRegistry, ctx: BackendContext): S
       const next = conn.sentSeq + 1;
       const event = replay.get(next);
       if (!event) {
-        // The buffer's caps dropped events this socket never got: a resume announces the gap
-        // (firstSeq), which a live stream cannot.
-        log('warn', 'slow consumer cut off', { sessionId: record.id, behind: replay.lastSeq - conn.sentSeq });
-        ctx.closeWith(
-          conn,
-          CloseCode.rateLimited,
-          'too slow: events you had not received left the replay buffer',
-          1000,
-        );
+        ctx.cutSlowConsumer(conn, record.id, replay.lastSeq - conn.sentSeq);
         return;
       }
       conn.send(encodeEventFrame(event.seq, event.from, event.bodyJson));

@@ -200,15 +200,7 @@ export async function redisBackend(given: string | RedisOptions, ctx: BackendCon
           return;
         }
         if (r.firstSeq > conn.sentSeq + 1) {
-          // The log's caps dropped events this socket never got: a resume announces the gap
-          // (firstSeq), which a live stream cannot.
-          log('warn', 'slow consumer cut off', { sessionId: s.id, behind: s.knownSeq - conn.sentSeq });
-          ctx.closeWith(
-            conn,
-            CloseCode.rateLimited,
-            'too slow: events you had not received left the replay buffer',
-            1000,
-          );
+          ctx.cutSlowConsumer(conn, s.id, s.knownSeq - conn.sentSeq);
           return;
         }
         s.clear();
