@@ -14,6 +14,8 @@ export interface NodeProcess {
   output(): string;
   /** Resident set now (MB), from /proc. */
   rssMb(): number;
+  /** Peak resident set so far (MB): a spike between two samples still counts. */
+  peakRssMb(): number;
   /** SIGKILL; resolves once it has exited. */
   kill(): Promise<void>;
   /** SIGTERM (a clean close), then SIGKILL if it has not exited within 5 s. */
@@ -62,10 +64,8 @@ export async function spawnNodeServer(
     pid,
     alive: () => !exited,
     output: () => out,
-    rssMb() {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      return m ? Number(m[1]) / 1024 : Number.NaN;
-    },
+    rssMb: () => memoryMb(pid, 'VmRSS'),
+    peakRssMb: () => memoryMb(pid, 'VmHWM'),
     async kill() {
       if (!exited) child.kill('SIGKILL');
       await exit;
@@ -78,4 +78,9 @@ export async function spawnNodeServer(
       clearTimeout(timer);
     },
   };
+}
+
+function memoryMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
 }
